@@ -1,0 +1,1002 @@
+package actors
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/text"
+)
+
+// Mention kinds.
+const (
+	MPerson  = "person"
+	MOrg     = "org"
+	MGroup   = "group"
+	MCountry = "country"
+	MPlace   = "place"
+	// MMetonym is a capital standing for its government ("Ankara said").
+	MMetonym = "metonym"
+	MOther   = "other"
+)
+
+// Mention is one actor or place mention in a sentence.
+type Mention struct {
+	Start, End int // byte offsets into the document
+	Tok0, Tok1 int // token range in the sentence
+	Sentence   int
+	Entity     int // index into Doc.Entities, -1 when none
+	Kind       string
+	Country    string
+	Sectors    []string
+	Code       string
+	Text       string
+	// Role is the office or generic role word of the mention ("spokesman", "troops").
+	Role string
+	// Locative is true when the mention follows a locative preposition (in Ankara).
+	Locative bool
+	// Possessive is true when followed by 's.
+	Possessive bool
+	// HeadTok is the token index of the head of the phrase.
+	HeadTok int
+}
+
+// Actor converts the mention into an event/quote actor.
+func (m Mention) Actor(doc *Doc) sitrep.Actor {
+	a := sitrep.Actor{Name: m.Text, Code: m.Code, Country: m.Country, Sectors: m.Sectors}
+	if m.Entity >= 0 && m.Entity < len(doc.Entities) {
+		e := doc.Entities[m.Entity]
+		a.Entity = e.ID
+		a.Name = e.Name
+		if e.Type == sitrep.TypePlace && m.Kind != MMetonym {
+			a.Code = ""
+		}
+	}
+	return a
+}
+
+// Doc is the recognised actors of one document.
+type Doc struct {
+	Entities []sitrep.Entity
+	// Mentions per sentence, ordered by position.
+	Mentions [][]Mention
+	Tokens   [][]text.Token
+	// Countries are the document's countries, most mentioned first.
+	Countries []string
+	entityKey map[string]int
+	blocked   map[int]bool
+}
+
+// MentionAt returns the mention of sentence s that covers token i.
+func (doc *Doc) MentionAt(s, i int) (Mention, bool) {
+	for _, m := range doc.Mentions[s] {
+		if m.Tok0 <= i && i < m.Tok1 {
+			return m, true
+		}
+	}
+	return Mention{}, false
+}
+
+type item struct {
+	t0, t1 int
+	e      *Entry
+}
+
+var determiners = map[string]bool{"a": true, "an": true, "the": true, "one": true, "two": true, "three": true, "several": true, "some": true, "many": true, "both": true, "other": true, "senior": true, "top": true, "former": true, "unnamed": true, "anonymous": true, "local": true, "its": true, "his": true, "her": true, "their": true}
+
+var locativePreps = map[string]bool{"in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
+
+// Recognize finds and resolves every actor and place in the document.
+// date (YYYY-MM-DD, may be empty) selects people's roles.
+//
+// blocked lists byte ranges that are not names (temporal expressions such
+// as "Wednesday" or "10 March").
+func (d *Dictionary) Recognize(docText string, sents []sitrep.Sentence, date string, blocked []sitrep.DateExpr) *Doc {
+	doc := &Doc{Mentions: make([][]Mention, len(sents)), Tokens: make([][]text.Token, len(sents)), entityKey: map[string]int{}, blocked: map[int]bool{}}
+	for _, b := range blocked {
+		doc.blocked[b.Start] = true
+		for i := b.Start; i < b.End; i++ {
+			if docText[i] == ' ' && i+1 < b.End {
+				doc.blocked[i+1] = true
+			}
+		}
+	}
+	capsMid := map[string]bool{} // capitalised words seen mid-sentence
+	for si, s := range sents {
+		toks := d.seg.Tokenize(docText[s.Start:s.End], s.Start)
+		doc.Tokens[si] = toks
+		for i, t := range toks {
+			if i > 0 && t.Cap && toks[i-1].Kind != text.Punct {
+				capsMid[t.Key] = true
+			}
+		}
+	}
+	countryCount := map[string]int{}
+	for si := range sents {
+		ms := d.sentenceMentions(doc, si, capsMid, date)
+		for _, m := range ms {
+			if m.Country != "" {
+				countryCount[m.Country]++
+			}
+		}
+		doc.Mentions[si] = ms
+	}
+	for c := range countryCount {
+		doc.Countries = append(doc.Countries, c)
+	}
+	sort.Slice(doc.Countries, func(i, j int) bool {
+		a, b := doc.Countries[i], doc.Countries[j]
+		if countryCount[a] != countryCount[b] {
+			return countryCount[a] > countryCount[b]
+		}
+		return a < b
+	})
+	d.inferCountries(doc, date)
+	d.buildEntities(doc, docText)
+	return doc
+}
+
+// items matches the automaton over a sentence and returns leftmost-longest
+// non-overlapping dictionary items.
+func (d *Dictionary) items(docText string, toks []text.Token) []item {
+	keys := make([]string, len(toks))
+	for i, t := range toks {
+		keys[i] = d.canon(t.Key)
+	}
+	best := make([]item, len(toks)) // best item starting at each token
+	d.auto.scan(keys, func(m match) {
+		p := d.patterns[m.Pattern]
+		start := m.End - p.n
+		e := d.pickEntry(docText, toks, start, m.End, p.entries)
+		if e == nil {
+			return
+		}
+		if cur := best[start]; cur.e == nil || m.End > cur.t1 {
+			best[start] = item{t0: start, t1: m.End, e: e}
+		}
+	})
+	var out []item
+	for i := 0; i < len(toks); {
+		if best[i].e != nil {
+			out = append(out, best[i])
+			i = best[i].t1
+			continue
+		}
+		i++
+	}
+	return out
+}
+
+var kindRank = map[string]int{KindPerson: 0, KindOrg: 1, KindCountry: 2, KindCapital: 3, KindDemonym: 4, KindPlace: 5, KindAgent: 6}
+
+// pickEntry chooses the entry a match stands for, honouring case rules.
+func (d *Dictionary) pickEntry(docText string, toks []text.Token, t0, t1 int, entries []*Entry) *Entry {
+	surface := docText[toks[t0].Start:toks[t1-1].End]
+	first := toks[t0]
+	named := first.Cap || hasNamePrefix(first.Text)
+	var best *Entry
+	for _, e := range entries {
+		if e.Exact != "" && surface != e.Exact {
+			continue
+		}
+		if e.Exact == "" && t1-t0 == 1 && first.AllCaps && e.Kind != KindAgent && !isAllCaps(e.Name) {
+			continue
+		}
+		if e.Kind != KindAgent && !named {
+			continue
+		}
+		if e.Kind == KindPlace && t1-t0 == 1 && first.Kind != text.Word {
+			continue
+		}
+		if best == nil || kindRank[e.Kind] < kindRank[best.Kind] {
+			best = e
+		}
+	}
+	return best
+}
+
+func hasNamePrefix(s string) bool {
+	for _, p := range []string{"al-", "el-", "as-", "ad-", "ash-", "bin-", "ibn-", "abu-"} {
+		if strings.HasPrefix(s, p) && len(s) > len(p) {
+			r, _ := utf8.DecodeRuneInString(s[len(p):])
+			return unicode.IsUpper(r)
+		}
+	}
+	return false
+}
+
+// np is a noun phrase assembled from items and tokens.
+type np struct {
+	t0, t1     int
+	country    string // from a modifier
+	countryTok int
+	org        *Entry // named organisation
+	orgText    string
+	agentOrg   *Entry // institution agent (ministry, army)
+	agentOrgT  [2]int
+	group      *Entry // plural group agent
+	role       *Entry
+	roleT      [2]int
+	titles     []*Entry
+	titleT     [2]int
+	person     *Entry
+	name       [2]int // unknown capitalised name span
+	place      *Entry
+	capital    *Entry
+	countryE   *Entry
+	demonym    *Entry
+	possessive bool
+	locative   bool
+	sentStart  bool
+}
+
+func (d *Dictionary) sentenceMentions(doc *Doc, si int, capsMid map[string]bool, date string) []Mention {
+	toks := doc.Tokens[si]
+	if len(toks) == 0 {
+		return nil
+	}
+	docText := ""
+	_ = docText
+	items := d.itemsFor(doc, si)
+	itemAt := map[int]item{}
+	for _, it := range items {
+		itemAt[it.t0] = it
+	}
+	var out []Mention
+	i := 0
+	for i < len(toks) {
+		p, next := d.parseNP(doc, toks, itemAt, i, capsMid)
+		if next <= i {
+			i++
+			continue
+		}
+		if p != nil {
+			out = append(out, d.interpret(doc, si, toks, p, date)...)
+		}
+		i = next
+	}
+	return out
+}
+
+func (d *Dictionary) itemsFor(doc *Doc, si int) []item {
+	toks := doc.Tokens[si]
+	return d.items(doc.sourceText(toks), toks)
+}
+
+// sourceText rebuilds enough of the document to slice tokens: tokens carry
+// their own text, so a sparse buffer is enough for case checks.
+func (doc *Doc) sourceText(toks []text.Token) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	end := toks[len(toks)-1].End
+	b := make([]byte, end)
+	for i := range b {
+		b[i] = ' '
+	}
+	for _, t := range toks {
+		copy(b[t.Start:t.End], t.Text)
+	}
+	return string(b)
+}
+
+func isNameToken(t text.Token) bool {
+	return t.Kind == text.Word && (t.Cap || hasNamePrefix(t.Text))
+}
+
+// parseNP parses a noun phrase starting at token i; it returns nil when the
+// tokens there start none, and the index after what it consumed.
+func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i int, capsMid map[string]bool) (*np, int) {
+	p := &np{t0: i, countryTok: -1, name: [2]int{-1, -1}, roleT: [2]int{-1, -1}, titleT: [2]int{-1, -1}, agentOrgT: [2]int{-1, -1}}
+	start := i
+	if i > 0 {
+		prev := toks[i-1]
+		p.locative = locativePreps[prev.Key] || (i > 1 && toks[i-1].Key == "the" && locativePreps[toks[i-2].Key])
+	}
+	// determiners
+	for i < len(toks) && determiners[toks[i].Key] {
+		if _, ok := itemAt[i]; ok {
+			break
+		}
+		i++
+	}
+	if i > start {
+		p.t0 = start
+	}
+	p.sentStart = i == 0 || (i > 0 && toks[i-1].Kind == text.Punct && strings.ContainsAny(toks[i-1].Text, "“\"‘'(—–-:"))
+	consumed := false
+	// modifiers: demonym, country's, capital's
+	for i < len(toks) {
+		it, ok := itemAt[i]
+		if !ok {
+			break
+		}
+		e := it.e
+		poss := it.t1 < len(toks) && (toks[it.t1].Key == "'s" || toks[it.t1].Key == "'")
+		if e.Kind == KindDemonym || (e.Kind == KindDemonym && poss) {
+			p.country, p.countryTok, p.demonym = e.Country, i, e
+			i = it.t1
+			consumed = true
+			// "Kurdish-led", "Iranian-backed" are handled by the tokenizer as one token; skip joiners
+			continue
+		}
+		if (e.Kind == KindCountry || e.Kind == KindCapital) && poss {
+			// Turkey's defence ministry / Damascus's appeal: a modifier if a head follows
+			if nx, ok := itemAt[it.t1+1]; ok && (nx.e.Kind == KindAgent || nx.e.Kind == KindOrg) {
+				p.country, p.countryTok = e.Country, i
+				if e.Kind == KindCapital {
+					p.capital = e
+				} else {
+					p.countryE = e
+				}
+				i = it.t1 + 1
+				consumed = true
+				continue
+			}
+		}
+		break
+	}
+	headStart := i
+	// heads
+	for i < len(toks) {
+		if it, ok := itemAt[i]; ok {
+			e := it.e
+			switch e.Kind {
+			case KindAgent:
+				switch e.AgentKind {
+				case AgentOrg:
+					if p.agentOrg == nil && p.role == nil && p.person == nil && p.name[0] < 0 {
+						p.agentOrg, p.agentOrgT = e, [2]int{it.t0, it.t1}
+					} else if p.role == nil && p.person == nil && p.name[0] < 0 {
+						p.agentOrgT[1] = it.t1
+					} else {
+						goto done
+					}
+				case AgentGroup:
+					if p.person != nil || p.name[0] >= 0 {
+						goto done
+					}
+					p.group = e
+				case AgentRole:
+					if p.person != nil || p.name[0] >= 0 {
+						goto done
+					}
+					if p.role == nil {
+						p.roleT = [2]int{it.t0, it.t1}
+					} else {
+						p.roleT[1] = it.t1
+					}
+					p.role = e
+				case AgentTitle:
+					if p.person != nil || p.name[0] >= 0 {
+						goto done
+					}
+					if len(p.titles) == 0 {
+						p.titleT = [2]int{it.t0, it.t1}
+					} else {
+						p.titleT[1] = it.t1
+					}
+					p.titles = append(p.titles, e)
+				}
+			case KindPerson:
+				if p.person != nil || p.name[0] >= 0 {
+					goto done
+				}
+				p.person = e
+				p.name = [2]int{it.t0, it.t1}
+				// a surname continuation not in the dictionary
+			case KindOrg:
+				if p.org != nil || p.person != nil || p.name[0] >= 0 || p.role != nil {
+					goto done
+				}
+				p.org = e
+				p.agentOrgT = [2]int{it.t0, it.t1}
+			case KindCountry, KindCapital, KindPlace, KindDemonym:
+				if i != headStart || consumed {
+					goto done
+				}
+				switch e.Kind {
+				case KindCountry:
+					p.countryE = e
+				case KindCapital:
+					p.capital = e
+				case KindPlace:
+					p.place = e
+				case KindDemonym:
+					p.demonym = e
+				}
+				p.country = e.Country
+				i = it.t1
+				consumed = true
+				goto done
+			}
+			i = it.t1
+			consumed = true
+			continue
+		}
+		t := toks[i]
+		if doc.blocked[t.Start] {
+			break
+		}
+		if isNameToken(t) && p.person == nil {
+			// an unknown capitalised name
+			if p.name[0] < 0 {
+				p.name = [2]int{i, i + 1}
+			} else {
+				p.name[1] = i + 1
+			}
+			i++
+			consumed = true
+			// connectors inside organisation names: Center for Middle East Studies
+			for i+1 < len(toks) && toks[i].Is("for", "of", "and", "on") && isNameToken(toks[i+1]) && p.role == nil && len(p.titles) == 0 && p.agentOrg == nil {
+				if _, ok := itemAt[i+1]; ok {
+					if nx := itemAt[i+1]; nx.e.Kind != KindPlace && nx.e.Kind != KindCountry {
+						break
+					}
+				}
+				if toks[i].Is("and") {
+					break
+				}
+				i++
+			}
+			continue
+		}
+		if p.person != nil && isNameToken(t) {
+			p.name[1] = i + 1
+			i++
+			continue
+		}
+		break
+	}
+done:
+	if !consumed {
+		return nil, start + 1
+	}
+	p.t1 = i
+	if p.t1 < len(toks) && (toks[p.t1].Key == "'s" || toks[p.t1].Key == "'") {
+		p.possessive = true
+	}
+	return p, i
+}
+
+func (d *Dictionary) span(toks []text.Token, a, b int) (int, int) {
+	return toks[a].Start, toks[b-1].End
+}
+
+func joinText(toks []text.Token, a, b int) string {
+	if a < 0 || b <= a {
+		return ""
+	}
+	var sb strings.Builder
+	for i := a; i < b; i++ {
+		if i > a && toks[i].Start > toks[i-1].End {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(toks[i].Text)
+	}
+	return sb.String()
+}
+
+func (d *Dictionary) interpret(doc *Doc, si int, toks []text.Token, p *np, date string) []Mention {
+	var out []Mention
+	mk := func(kind string, a, b int) Mention {
+		s, e := d.span(toks, a, b)
+		return Mention{Start: s, End: e, Tok0: a, Tok1: b, Sentence: si, Entity: -1, Kind: kind, Text: joinText(toks, a, b), Locative: p.locative, Possessive: p.possessive, HeadTok: b - 1}
+	}
+	nameText := joinText(toks, p.name[0], p.name[1])
+	headStart := p.t0
+	for headStart < p.t1 && determiners[toks[headStart].Key] {
+		headStart++
+	}
+	sectorsOf := func(e *Entry) []string {
+		if e == nil {
+			return nil
+		}
+		return e.Sectors
+	}
+	switch {
+	case p.person != nil || (p.name[0] >= 0 && (p.role != nil || len(p.titles) > 0)):
+		m := mk(MPerson, p.name[0], p.name[1])
+		m.Country = p.country
+		if p.person != nil {
+			per := p.person.Person
+			m.Text = nameText
+			if r, ok := per.RoleAt(date); ok {
+				m.Country, m.Sectors = r.Country, r.Sectors
+				m.Role = r.Role
+			} else if len(per.Roles) > 0 {
+				m.Country = per.Roles[0].Country
+				m.Sectors = []string{"ELI"}
+				m.Role = "former " + per.Roles[len(per.Roles)-1].Role
+			}
+		}
+		if len(m.Sectors) == 0 {
+			switch {
+			case p.role != nil:
+				m.Sectors = p.role.Sectors
+			case p.agentOrg != nil:
+				m.Sectors = p.agentOrg.Sectors
+			default:
+				for _, t := range p.titles {
+					if len(t.Sectors) > 0 {
+						m.Sectors = t.Sectors
+						break
+					}
+				}
+			}
+		}
+		if m.Role == "" && p.role != nil {
+			a := p.roleT[0]
+			if p.agentOrgT[0] >= 0 && p.agentOrgT[1] == p.roleT[0] {
+				a = p.agentOrgT[0]
+			}
+			m.Role = joinText(toks, a, p.roleT[1])
+		}
+		if p.agentOrg != nil && p.role != nil && p.agentOrgT[0] >= 0 {
+			om := mk(MOrg, p.agentOrgT[0], p.agentOrgT[1])
+			if p.countryTok >= 0 && p.countryTok < p.agentOrgT[0] {
+				om = mk(MOrg, p.countryTok, p.agentOrgT[1])
+			}
+			om.Country, om.Sectors = p.country, p.agentOrg.Sectors
+			om.Role = "affiliation"
+			out = append(out, om)
+		}
+		if len(p.titles) > 0 {
+			m.Role = strings.TrimSpace(m.Role)
+		}
+		m.Code = code(m.Country, m.Sectors)
+		pm := m
+		pm.Role = m.Role
+		out = append(out, withPersonMeta(pm, joinText(toks, p.titleT[0], p.titleT[1]), p))
+	case p.org != nil:
+		m := mk(MOrg, p.agentOrgT[0], p.agentOrgT[1])
+		m.Country, m.Sectors, m.Code = p.org.Country, p.org.Sectors, p.org.Code
+		if m.Country == "" && p.country != "" && p.org.OrgKind != "IGO" {
+			m.Country = p.country
+		}
+		out = append(out, m)
+	case p.agentOrg != nil && p.role == nil && p.group == nil:
+		a := p.agentOrgT[0]
+		if p.countryTok >= 0 {
+			a = p.countryTok
+		}
+		m := mk(MOrg, a, p.agentOrgT[1])
+		if p.name[0] >= 0 && p.name[1] > p.agentOrgT[1] {
+			m = mk(MOrg, a, p.name[1])
+		}
+		m.Country, m.Sectors = p.country, p.agentOrg.Sectors
+		m.Role = p.agentOrg.Name
+		out = append(out, m)
+	case p.role != nil || p.group != nil:
+		a := headStart
+		m := mk(MGroup, a, p.t1)
+		e := p.group
+		if e == nil {
+			e = p.role
+			m.Kind = MGroup
+		}
+		m.Role = e.Name
+		m.Country, m.Sectors = p.country, e.Sectors
+		if p.agentOrg != nil {
+			// "a Defense Ministry source": the institution is the affiliation
+			m.Sectors = p.agentOrg.Sectors
+			om := mk(MOrg, p.agentOrgT[0], p.agentOrgT[1])
+			if p.countryTok >= 0 && p.countryTok < p.agentOrgT[0] {
+				om = mk(MOrg, p.countryTok, p.agentOrgT[1])
+			}
+			om.Country, om.Sectors, om.Role = p.country, p.agentOrg.Sectors, p.agentOrg.Name
+			out = append(out, om)
+		}
+		if p.org != nil {
+			m.Country, m.Sectors = p.org.Country, p.org.Sectors
+		}
+		if p.role != nil && p.group == nil {
+			m.Kind = MGroup
+		}
+		if len(m.Sectors) == 0 {
+			m.Sectors = sectorsOf(p.role)
+		}
+		out = append(out, m)
+	case p.countryE != nil && p.name[0] < 0:
+		m := mk(MCountry, headStart, p.t1)
+		if p.possessive {
+			m = mk(MCountry, headStart, p.t1)
+		}
+		m.Country, m.Code = p.countryE.Country, p.countryE.Country
+		out = append(out, m)
+	case p.capital != nil && p.name[0] < 0:
+		kind := MMetonym
+		if p.locative {
+			kind = MPlace
+		}
+		m := mk(kind, headStart, p.t1)
+		m.Country = p.capital.Country
+		if kind == MMetonym {
+			m.Sectors, m.Code = []string{"GOV"}, p.capital.Country+"GOV"
+		}
+		out = append(out, m)
+	case p.place != nil && p.name[0] < 0:
+		m := mk(MPlace, headStart, p.t1)
+		m.Text = joinText(toks, headStart, p.t1)
+		out = append(out, m)
+	case p.demonym != nil && p.name[0] < 0:
+		// an adjective alone: "Turkish priorities" – no actor, but a country signal
+		m := mk(MCountry, headStart, p.t1)
+		m.Country, m.Code = p.demonym.Country, p.demonym.Country
+		m.Kind = "demonym"
+		out = append(out, m)
+	case p.name[0] >= 0:
+		// an unknown capitalised span
+		a, b := p.name[0], p.name[1]
+		if p.sentStart && b-a == 1 && !doc.capsMidHas(toks[a].Key) {
+			return nil
+		}
+		if p.sentStart && d.common[toks[a].Key] {
+			a++
+			if a >= b {
+				return nil
+			}
+		}
+		m := mk(MOther, a, b)
+		if d.orgHeads[toks[b-1].Text] || d.orgHeads[toks[a].Text] {
+			m.Kind = MOrg
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (doc *Doc) capsMidHas(string) bool { return false }
+
+// personMeta carries title and affiliation text through Mention.Text fields.
+func withPersonMeta(m Mention, title string, p *np) Mention {
+	if title != "" {
+		m.Role = strings.TrimSpace(m.Role + "\x00" + title)
+	}
+	return m
+}
+
+func code(country string, sectors []string) string {
+	if country == "" && len(sectors) == 0 {
+		return ""
+	}
+	return country + first(sectors)
+}
+
+// inferCountries gives a country to mentions that have none, from the
+// document: an earlier institution of the same kind, an affiliation, a
+// place in the same sentence, the document's main country.
+func (d *Dictionary) inferCountries(doc *Doc, date string) {
+	lastInst := map[string]string{} // sectors key -> country
+	var lastOrg *Mention
+	for si := range doc.Mentions {
+		ms := doc.Mentions[si]
+		for i := range ms {
+			m := &ms[i]
+			switch m.Kind {
+			case MOrg:
+				key := strings.Join(m.Sectors, "|")
+				if m.Country == "" && m.Code == "" {
+					if c, ok := lastInst[key]; ok {
+						m.Country = c
+					} else if c := sentenceCountry(ms, i); c != "" && len(m.Sectors) > 0 {
+						m.Country = c
+					}
+				}
+				if m.Country != "" && key != "" {
+					lastInst[key] = m.Country
+				}
+				if m.Code == "" {
+					m.Code = code(m.Country, m.Sectors)
+				}
+				if len(m.Sectors) > 0 && m.Country != "" {
+					lastOrg = m
+				}
+			case MPerson, MGroup:
+				if m.Country == "" {
+					if i > 0 && ms[i-1].Kind == MOrg && ms[i-1].Role == "affiliation" {
+						m.Country = ms[i-1].Country
+					} else if c := followingPlaceCountry(doc, si, m); c != "" {
+						m.Country = c
+					} else if m.Kind == MPerson && lastOrg != nil && si-lastOrg.Sentence <= 1 {
+						m.Country = lastOrg.Country
+						if len(m.Sectors) == 0 || strings.Contains(m.Role, "spokes") {
+							m.Sectors = unionSectors(lastOrg.Sectors, m.Sectors)
+						}
+					} else if m.Kind == MGroup {
+						if c, ok := lastInst[strings.Join(m.Sectors, "|")]; ok {
+							m.Country = c
+						}
+					}
+				}
+				if m.Code == "" || len(m.Code) == 3 {
+					m.Code = code(m.Country, m.Sectors)
+				}
+			}
+		}
+	}
+}
+
+func unionSectors(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, s := range b {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sentenceCountry is the first country signal of the sentence other than mention i.
+func sentenceCountry(ms []Mention, skip int) string {
+	for j, m := range ms {
+		if j == skip {
+			continue
+		}
+		switch m.Kind {
+		case MCountry, "demonym", MMetonym:
+			return m.Country
+		}
+	}
+	return ""
+}
+
+// followingPlaceCountry: "Dr. X of the Center for Y in Ankara" – the
+// country of a place that closely follows the mention in its sentence.
+func followingPlaceCountry(doc *Doc, si int, m *Mention) string {
+	for _, o := range doc.Mentions[si] {
+		if o.Tok0 >= m.Tok1 && o.Tok0-m.Tok1 <= 8 && (o.Kind == MPlace || o.Kind == MOther || o.Kind == MOrg) {
+			if o.Kind == MPlace && o.Country != "" {
+				return o.Country
+			}
+		}
+	}
+	return ""
+}
+
+// buildEntities merges mentions into entities with coreference.
+func (d *Dictionary) buildEntities(doc *Doc, docText string) {
+	persons := []int{}
+	for si := range doc.Mentions {
+		ms := doc.Mentions[si]
+		for i := range ms {
+			m := &ms[i]
+			if m.Kind == "demonym" {
+				continue
+			}
+			var key, typ, name string
+			title, role := "", m.Role
+			if k := strings.Index(role, "\x00"); k >= 0 {
+				role, title = role[:k], role[k+1:]
+			}
+			m.Role = role
+			known := true
+			matched := ""
+			switch m.Kind {
+			case MPerson:
+				typ = sitrep.TypePerson
+				name = m.Text
+				key = "person:" + d.nameKey(name)
+				if e := d.lookupPerson(name); e != nil {
+					name = e.Name
+					key = "person:" + e.Name
+					matched = e.Source
+				} else {
+					known = false
+				}
+			case MOrg:
+				typ = sitrep.TypeOrg
+				name = trimDet(m.Text)
+				if e := d.lookupKind(name, KindOrg); e != nil {
+					name, matched = e.Name, e.Source
+					key = "org:" + e.Name
+				} else if len(m.Sectors) > 0 {
+					key = "inst:" + m.Country + ":" + strings.Join(m.Sectors, "|")
+				} else {
+					key = "org:" + d.nameKey(name)
+					known = false
+				}
+			case MMetonym:
+				typ = sitrep.TypeOrg
+				name = d.CountryDemonym(m.Country) + " government"
+				key = "inst:" + m.Country + ":GOV"
+			case MCountry:
+				typ = sitrep.TypeCountry
+				name = d.CountryName(m.Country)
+				key = "country:" + m.Country
+			case MPlace:
+				typ = sitrep.TypePlace
+				name = trimDet(m.Text)
+				key = "place:" + d.nameKey(name)
+			case MGroup:
+				typ = sitrep.TypeOther
+				name = trimDet(m.Text)
+				key = "group:" + m.Country + ":" + d.nameKey(m.Role)
+			case MOther:
+				typ = sitrep.TypeOther
+				name = m.Text
+				key = "other:" + d.nameKey(name)
+				known = false
+				if d.gaz != nil && d.gaz.Has(name) {
+					typ = sitrep.TypePlace
+					key = "place:" + d.nameKey(name)
+					m.Kind = MPlace
+					known = true
+				}
+			default:
+				continue
+			}
+			// surname / partial name coreference for people
+			if m.Kind == MPerson || (m.Kind == MOther && !strings.Contains(name, " ")) {
+				for _, pi := range persons {
+					pe := &doc.Entities[pi]
+					if sameSurname(d, pe.Name, name) || sameSurname(d, pe.Name, m.Text) {
+						key = doc.keyOf(pi)
+						typ = sitrep.TypePerson
+						m.Kind = MPerson
+						if m.Country == "" {
+							m.Country, m.Sectors, m.Code = pe.Country, pe.Sectors, pe.Code
+						}
+						break
+					}
+				}
+			}
+			if m.Kind == MPlace {
+				if pl, ok := d.resolvePlace(name, doc.Countries); ok {
+					m.Country = pl.Country
+					_ = pl
+				}
+			}
+			idx, ok := doc.entityKey[key]
+			if !ok {
+				idx = len(doc.Entities)
+				doc.entityKey[key] = idx
+				ent := sitrep.Entity{ID: fmt.Sprintf("T%d", idx+1), Name: name, Type: typ, Code: m.Code, Country: m.Country, Sectors: m.Sectors, Known: known, Matched: matched}
+				if typ == sitrep.TypePlace {
+					ent.Code = ""
+					if pl, ok := d.resolvePlace(name, doc.Countries); ok {
+						ent.Country = pl.Country
+						ent.Geo = &sitrep.Geo{Lat: pl.Lat, Lon: pl.Lon, Admin1: pl.Admin1, GeonamesID: pl.GeonamesID}
+						ent.Known = true
+					}
+				}
+				if typ == sitrep.TypePerson {
+					ent.Title, ent.Role = title, role
+					persons = append(persons, idx)
+				}
+				if ent.Sectors == nil {
+					ent.Sectors = []string{}
+				}
+				doc.Entities = append(doc.Entities, ent)
+			}
+			ent := &doc.Entities[idx]
+			if ent.Title == "" && title != "" && typ == sitrep.TypePerson {
+				ent.Title = title
+			}
+			if ent.Role == "" && role != "" && typ == sitrep.TypePerson {
+				ent.Role = role
+			}
+			if ent.Country == "" && m.Country != "" {
+				ent.Country = m.Country
+				ent.Code = code(m.Country, ent.Sectors)
+			}
+			if m.Kind == MOrg && m.Role != "affiliation" && ent.Name != name && len(name) > len(ent.Name) && strings.HasSuffix(key, strings.Join(m.Sectors, "|")) && !ok {
+				ent.Name = name
+			}
+			m.Entity = idx
+			if m.Country == "" {
+				m.Country = ent.Country
+			}
+			if m.Code == "" {
+				m.Code = ent.Code
+			}
+			ent.Mentions = append(ent.Mentions, sitrep.Span{Start: m.Start, End: m.End, Text: docText[m.Start:m.End], Sentence: si})
+			alias := docText[m.Start:m.End]
+			if alias != ent.Name && !contains(ent.Aliases, alias) {
+				ent.Aliases = append(ent.Aliases, alias)
+			}
+		}
+	}
+	// role nouns ("the spokesman") refer back to the person with that role
+	for si := range doc.Mentions {
+		for i := range doc.Mentions[si] {
+			m := &doc.Mentions[si][i]
+			if m.Kind != MGroup || m.Role == "" || m.Entity < 0 || strings.HasSuffix(m.Role, "s") {
+				continue
+			}
+			for _, pi := range persons {
+				pe := &doc.Entities[pi]
+				if pi < m.Entity && strings.Contains(text.Fold(pe.Role), text.Fold(m.Role)) {
+					old := &doc.Entities[m.Entity]
+					if len(old.Mentions) == 1 {
+						pe.Mentions = append(pe.Mentions, old.Mentions...)
+						old.Mentions = nil
+						m.Entity = pi
+						m.Kind = MPerson
+						m.Country, m.Sectors, m.Code = pe.Country, pe.Sectors, pe.Code
+					}
+					break
+				}
+			}
+		}
+	}
+	// drop entities that lost all mentions, renumber
+	remap := make([]int, len(doc.Entities))
+	var kept []sitrep.Entity
+	for i, e := range doc.Entities {
+		if len(e.Mentions) == 0 {
+			remap[i] = -1
+			continue
+		}
+		remap[i] = len(kept)
+		e.ID = fmt.Sprintf("T%d", len(kept)+1)
+		kept = append(kept, e)
+	}
+	doc.Entities = kept
+	for si := range doc.Mentions {
+		for i := range doc.Mentions[si] {
+			if m := &doc.Mentions[si][i]; m.Entity >= 0 {
+				m.Entity = remap[m.Entity]
+			}
+		}
+	}
+}
+
+func (doc *Doc) keyOf(idx int) string {
+	for k, v := range doc.entityKey {
+		if v == idx {
+			return k
+		}
+	}
+	return ""
+}
+
+func trimDet(s string) string {
+	for _, d := range []string{"the ", "The ", "a ", "A ", "an ", "An "} {
+		if strings.HasPrefix(s, d) {
+			return s[len(d):]
+		}
+	}
+	return s
+}
+
+func (d *Dictionary) nameKey(s string) string {
+	ks, _ := d.keys(s)
+	return strings.Join(ks, " ")
+}
+
+// sameSurname reports whether short is the last name (or last names) of full.
+func sameSurname(d *Dictionary, full, short string) bool {
+	fk, _ := d.keys(full)
+	sk, _ := d.keys(short)
+	if len(sk) == 0 || len(sk) >= len(fk) {
+		return false
+	}
+	for i := range sk {
+		if fk[len(fk)-len(sk)+i] != sk[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupPerson finds a dictionary person by name or alias.
+func (d *Dictionary) lookupPerson(name string) *Entry {
+	return d.lookupKind(name, KindPerson)
+}
+
+func (d *Dictionary) lookupKind(name, kind string) *Entry {
+	id, ok := d.byKey[d.nameKey(name)]
+	if !ok {
+		return nil
+	}
+	for _, e := range d.patterns[id].entries {
+		if e.Kind == kind {
+			return e
+		}
+	}
+	return nil
+}

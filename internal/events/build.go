@@ -1,0 +1,363 @@
+package events
+
+import (
+	"strings"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/actors"
+)
+
+// symmetric CAMEO roots: "X and Y met" is one event between them.
+func symmetric(code string) bool {
+	return strings.HasPrefix(code, "04") || strings.HasPrefix(code, "057") || strings.HasPrefix(code, "06") ||
+		strings.HasPrefix(code, "19") || strings.HasPrefix(code, "03") && len(code) == 3 && code == "036"
+}
+
+// nominalSource finds the actor of a nominal event: a possessive or
+// adjectival modifier just before the noun, or the object of "from"/"by".
+func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
+	if p := h.pat.Flags["source"]; p != "" && p != "poss" {
+		if sd := c.afterPrep(s, h, p); sd.ok {
+			return sd
+		}
+	}
+	for _, p := range []string{"by", "from"} {
+		if sd := c.afterPrep(s, h, p); sd.ok {
+			return sd
+		}
+	}
+	// a possessive or demonym modifier within five tokens to the left
+	for j := h.trigger - 1; j >= 0 && j >= h.trigger-6; j-- {
+		t := s.toks[j]
+		if t.Kind == 'p' && t.Key != "'s" && t.Key != "'" && t.Key != "-" {
+			break
+		}
+		if prepositions[t.Key] && t.Key != "of" {
+			break
+		}
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		if m.Kind == "demonym" || m.Possessive || (usable(m) && m.Tok1 == h.trigger) {
+			if m.Country != "" {
+				return side{m: m, ok: true}
+			}
+		}
+		j = m.Tok0
+	}
+	return side{}
+}
+
+func determinerOrAdj(k string) bool {
+	switch k {
+	case "the", "a", "an", "its", "their", "his", "her", "both", "all", "several", "other", "neighbouring", "neighboring", "northern", "southern", "eastern", "western", "central":
+		return true
+	}
+	return false
+}
+
+// afterPrep finds the actor introduced by preposition p after the trigger.
+func (c *Coder) afterPrep(s *sentence, h hit, p string) side {
+	end := clauseEnd(s, h.trigger)
+	for j := h.trigger + 1; j < end && j < h.trigger+14; j++ {
+		if s.toks[j].Key != p {
+			continue
+		}
+		for k := j + 1; k < end && k < j+5; k++ {
+			if s.byTok[k] < 0 && s.toks[k].Kind == 'w' && !s.toks[k].Cap && !determinerOrAdj(s.toks[k].Key) {
+				break
+			}
+			if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+				return side{m: s.mentions[mi], ok: true}
+			}
+		}
+	}
+	return side{}
+}
+
+func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
+	code, ok := c.table.Lookup(h.pat.Code)
+	if !ok {
+		return nil
+	}
+	if code.PLOVER == "STATEMENT" || code.PLOVER == "" {
+		return nil
+	}
+	assault := code.Quad == 4
+	var src, tgt side
+	var srcs []actors.Mention
+	if h.pat.Kind == 'N' {
+		src = c.nominalSource(st, s, h)
+		if p := h.pat.Flags["target"]; p != "" {
+			tgt = c.afterPrep(s, h, p)
+		}
+		if !tgt.ok {
+			for _, p := range []string{"on", "against", "to", "with", "for", "in"} {
+				if p == "in" && !assault {
+					continue
+				}
+				if tgt = c.afterPrep(s, h, p); tgt.ok {
+					break
+				}
+			}
+		}
+		if !src.ok {
+			// "X received a request from Y": the clause subject is the other side
+			sub := c.subject(st, s, h.trigger, nil)
+			if sub.ok {
+				src = sub
+			}
+		} else if !tgt.ok {
+			sub := c.subject(st, s, h.trigger, nil)
+			if sub.ok && sub.m.Country != src.m.Country {
+				tgt = sub
+			}
+		}
+	} else if passive(s, h.trigger) {
+		// "Damascus was hit by Israeli air strikes": the agent follows "by"
+		tgt = c.subject(st, s, h.trigger, nil)
+		for j := h.t1; j < clauseEnd(s, h.t1) && j < h.t1+8; j++ {
+			if s.toks[j].Key == "by" {
+				for k := j + 1; k < len(s.toks) && k < j+7; k++ {
+					if mi := s.byTok[k]; mi >= 0 {
+						m := s.mentions[mi]
+						if usable(m) || m.Kind == "demonym" {
+							src = side{m: m, ok: true}
+							break
+						}
+					}
+				}
+				break
+			}
+		}
+	} else {
+		src = c.subject(st, s, h.trigger, nil)
+		if h.targetAt >= 0 {
+			tgt = c.object(s, h.targetAt, assault, src.m)
+		}
+		if !tgt.ok {
+			tgt = c.object(s, h.trigger+1, assault, src.m)
+		}
+	}
+	if src.ok {
+		srcs = append(coordinated(s, src.m), src.m)
+	}
+	// reported speech: the announcer is the other side of a request or offer
+	rep, hasRep := c.reporter(st, s, h.trigger)
+	if src.ok && !tgt.ok && hasRep && rep.Country != "" && rep.Country != src.m.Country {
+		switch code.PLOVER {
+		case "REQUEST", "AGREE", "AID", "COOPERATE", "SUPPORT", "CONSULT":
+			tgt = side{m: rep, ok: true, inferred: true}
+		}
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	modality, _ := c.modality(s, h, 0)
+	var reportedBy *sitrep.Actor
+	if hasRep {
+		a := rep.Actor(st.doc)
+		third := rep.Country != "" && rep.Country != srcs[0].Country && (!tgt.ok || rep.Country != tgt.m.Country)
+		if third {
+			reportedBy = &a
+			if modality == sitrep.ModalityAsserted {
+				modality = sitrep.ModalityReported
+			}
+		}
+	}
+	var pairs [][2]actors.Mention
+	switch {
+	case tgt.ok:
+		for _, m := range srcs {
+			pairs = append(pairs, [2]actors.Mention{m, tgt.m})
+		}
+	case len(srcs) > 1 && symmetric(h.pat.Code):
+		for i := 0; i < len(srcs); i++ {
+			for j := i + 1; j < len(srcs); j++ {
+				pairs = append(pairs, [2]actors.Mention{srcs[i], srcs[j]})
+			}
+		}
+	default:
+		return nil
+	}
+	var out []sitrep.Event
+	for _, p := range pairs {
+		if p[0].Country == "" && p[0].Code == "" || p[1].Country == "" && p[1].Code == "" {
+			continue
+		}
+		ev := sitrep.Event{
+			Source:        p[0].Actor(st.doc),
+			Target:        p[1].Actor(st.doc),
+			CAMEO:         h.pat.Code,
+			CAMEOName:     code.Name,
+			PLOVER:        code.PLOVER,
+			PLOVERMode:    code.Mode,
+			PLOVERContext: code.Context,
+			Goldstein:     code.Goldstein,
+			QuadClass:     code.Quad,
+			Modality:      modality,
+			ReportedBy:    reportedBy,
+			Sentence:      s.index,
+			Text:          st.x.Sentences[s.index].Text,
+			Pattern:       h.pat.Source + ": " + h.pat.Text,
+		}
+		if ev.Source.Country == "" && ev.Source.Code != "" {
+			ev.Source.Country = ""
+		}
+		tr := s.toks[h.trigger]
+		ev.Trigger = &sitrep.Span{Start: tr.Start, End: s.toks[h.t1-1].End, Text: st.x.Document.Text[tr.Start:s.toks[h.t1-1].End], Sentence: s.index}
+		ev.Mentions = []sitrep.Span{*ev.Trigger}
+		c.when(st, s, h, &ev)
+		c.where(st, s, &ev)
+		ev.Confidence = confidence(h, src, tgt)
+		if ev.PLOVERContext == nil {
+			ev.PLOVERContext = []string{}
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func confidence(h hit, src, tgt side) float64 {
+	c := 0.9
+	if h.pat.Kind == 'N' {
+		c -= 0.1
+	}
+	if src.inferred {
+		c -= 0.15
+	}
+	if tgt.inferred {
+		c -= 0.15
+	}
+	if h.pat.spec == 1 {
+		c -= 0.1
+	}
+	return float64(int(c*100+0.5)) / 100
+}
+
+// when gives the event the date of its own temporal expression: the one
+// nearest the trigger in the sentence, skipping dates that name something
+// ("the 10 March agreement"); else the document date.
+func (c *Coder) when(st *docState, s *sentence, h hit, ev *sitrep.Event) {
+	trig := s.toks[h.trigger].Start
+	best := -1
+	bestDist := 1 << 30
+	for i, d := range st.x.Dates {
+		if d.Sentence != s.index || d.Value == nil {
+			continue
+		}
+		if namesSomething(st.x.Document.Text, d) {
+			continue
+		}
+		dist := d.Start - trig
+		if dist < 0 {
+			dist = -dist
+		}
+		if dist < bestDist {
+			best, bestDist = i, dist
+		}
+	}
+	if best >= 0 {
+		d := st.x.Dates[best]
+		ev.Date = d.Value
+		ev.DatePrecision = d.Precision
+		ev.DateSource = "sentence"
+		return
+	}
+	if p := st.x.Document.Published; p != nil && st.x.Document.PublishedSource != sitrep.PublishedUnknown {
+		v := *p
+		ev.Date = &v
+		ev.DatePrecision = sitrep.PrecisionDay
+		if len(v) == 7 {
+			ev.DatePrecision = sitrep.PrecisionMonth
+		} else if len(v) == 4 {
+			ev.DatePrecision = sitrep.PrecisionYear
+		}
+		ev.DateSource = "document"
+		return
+	}
+	ev.DatePrecision = sitrep.PrecisionUnknown
+	ev.DateSource = "none"
+}
+
+// namesSomething: "the 10 March agreement" – a date used as a modifier of a
+// following noun names that thing and is not the time of this event.
+func namesSomething(doc string, d sitrep.DateExpr) bool {
+	before := strings.TrimRight(doc[:d.Start], " ")
+	if !strings.HasSuffix(strings.ToLower(before), "the") && !strings.HasSuffix(before, "'s") && !strings.HasSuffix(before, "’s") {
+		return false
+	}
+	after := doc[d.End:]
+	if len(after) < 2 || after[0] != ' ' {
+		return false
+	}
+	r := after[1]
+	return r >= 'a' && r <= 'z' && !strings.HasPrefix(after[1:], "and ") && !strings.HasPrefix(after[1:], "to ") && !strings.HasPrefix(after[1:], "in ")
+}
+
+// where gives the event the place the sentence locates it at.
+func (c *Coder) where(st *docState, s *sentence, ev *sitrep.Event) {
+	for _, m := range s.mentions {
+		if m.Entity < 0 || m.Entity >= len(st.doc.Entities) {
+			continue
+		}
+		e := st.doc.Entities[m.Entity]
+		if e.Type != sitrep.TypePlace || e.Geo == nil {
+			continue
+		}
+		if !m.Locative && m.Kind != actors.MPlace {
+			continue
+		}
+		ev.Location = &sitrep.Location{Name: e.Name, Country: e.Country, Lat: e.Geo.Lat, Lon: e.Geo.Lon, Entity: e.ID}
+		return
+	}
+}
+
+// dedup merges the same event told twice in one document: same source and
+// target, same CAMEO root, same date. The first telling keeps the others
+// as mentions.
+func (c *Coder) dedup(evs []sitrep.Event) []sitrep.Event {
+	var out []sitrep.Event
+	for _, ev := range evs {
+		merged := false
+		for i := range out {
+			o := &out[i]
+			if actorKey(o.Source) == actorKey(ev.Source) && actorKey(o.Target) == actorKey(ev.Target) &&
+				root(o.CAMEO) == root(ev.CAMEO) && datesEqual(o.Date, ev.Date) && o.Modality == ev.Modality {
+				o.Mentions = append(o.Mentions, ev.Mentions...)
+				if len(ev.CAMEO) > len(o.CAMEO) && strings.HasPrefix(ev.CAMEO, o.CAMEO[:2]) {
+					o.CAMEO, o.CAMEOName, o.Goldstein = ev.CAMEO, ev.CAMEOName, ev.Goldstein
+				}
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func actorKey(a sitrep.Actor) string {
+	if a.Entity != "" {
+		return a.Entity
+	}
+	return a.Country + "/" + a.Code
+}
+
+func root(code string) string {
+	if len(code) >= 2 {
+		return code[:2]
+	}
+	return code
+}
+
+func datesEqual(a, b *string) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}

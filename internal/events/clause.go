@@ -1,0 +1,264 @@
+package events
+
+import (
+	"strings"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/actors"
+)
+
+// side is an actor found for an event, with where it was found.
+type side struct {
+	m        actors.Mention
+	ok       bool
+	inferred bool // from a pronoun, a reporter or the context
+}
+
+var beForms = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "be": true, "being": true, "has": false}
+
+var prepositions = map[string]bool{"of": true, "in": true, "at": true, "to": true, "with": true, "for": true, "from": true, "on": true, "against": true, "by": true, "near": true, "into": true, "over": true, "about": true, "between": true, "among": true, "across": true, "under": true, "toward": true, "towards": true, "after": true, "before": true, "during": true, "amid": true, "including": true, "like": true, "than": true, "via": true, "through": true, "outside": true, "inside": true, "around": true, "since": true, "until": true, "within": true, "without": true, "behind": true, "alongside": true}
+
+var targetPreps = map[string]bool{"to": true, "with": true, "on": true, "against": true, "toward": true, "towards": true, "at": true, "for": true, "into": true, "over": true, "from": true}
+
+var pronouns = map[string]string{"he": "person", "she": "person", "him": "person", "her": "person", "it": "thing", "its": "thing", "they": "thing", "them": "thing", "their": "thing"}
+
+// usable reports whether a mention can be an event actor.
+func usable(m actors.Mention) bool {
+	switch m.Kind {
+	case actors.MPerson, actors.MOrg, actors.MGroup, actors.MCountry, actors.MMetonym:
+		return m.Country != "" || m.Code != ""
+	case actors.MPlace:
+		return m.Country != ""
+	}
+	return false
+}
+
+// prepBefore returns the preposition governing the mention, if any.
+func prepBefore(s *sentence, m actors.Mention) string {
+	i := m.Tok0 - 1
+	for i >= 0 && (s.toks[i].Key == "the" || s.toks[i].Key == "a" || s.toks[i].Key == "an") {
+		i--
+	}
+	if i >= 0 && prepositions[s.toks[i].Key] {
+		return s.toks[i].Key
+	}
+	return ""
+}
+
+// passive reports whether the verb at i is in the passive voice.
+func passive(s *sentence, i int) bool {
+	k := s.toks[i].Key
+	if !(strings.HasSuffix(k, "ed") || strings.HasSuffix(k, "en") || strings.HasSuffix(k, "t") || strings.HasSuffix(k, "n")) {
+		return false
+	}
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		w := s.toks[j].Key
+		if beForms[w] {
+			return true
+		}
+		if w != "not" && w != "reportedly" && w != "also" && w != "allegedly" && w != "being" && w != "already" && !strings.HasSuffix(w, "ly") {
+			return false
+		}
+	}
+	return false
+}
+
+// clauseStart is the first token of the clause holding token i: after a
+// semicolon, a colon or a quotation mark.
+func clauseStart(s *sentence, i int) int {
+	for j := i - 1; j >= 0; j-- {
+		switch s.toks[j].Key {
+		case ";", ":", "“", "”", "\"", "«", "»":
+			return j + 1
+		}
+	}
+	return 0
+}
+
+func clauseEnd(s *sentence, i int) int {
+	for j := i; j < len(s.toks); j++ {
+		switch s.toks[j].Key {
+		case ";", ":", ".", "“", "”", "\"", "«", "»", "?", "!":
+			return j
+		}
+	}
+	return len(s.toks)
+}
+
+// subject finds the actor left of token i: the nearest usable mention that
+// is not the object of a preposition, with relative pronouns and personal
+// pronouns resolved.
+func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]bool) side {
+	start := clauseStart(s, i)
+	for j := i - 1; j >= start; j-- {
+		t := s.toks[j]
+		if t.Key == "which" || t.Key == "who" {
+			// the antecedent of a relative clause
+			for k := j - 1; k >= start; k-- {
+				if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+					return side{m: s.mentions[mi], ok: true}
+				}
+				if s.toks[k].Key != "," {
+					break
+				}
+			}
+			continue
+		}
+		if kind, ok := pronouns[t.Key]; ok && t.Key != "her" && t.Key != "its" && t.Key != "their" {
+			if m, ok := c.resolvePronoun(st, s, j, kind); ok {
+				return side{m: m, ok: true, inferred: true}
+			}
+			continue
+		}
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		j = m.Tok0
+		if !usable(m) || m.Kind == actors.MPlace {
+			continue
+		}
+		if p := prepBefore(s, m); p != "" && !allowPrep[p] {
+			continue
+		}
+		return side{m: m, ok: true}
+	}
+	return side{}
+}
+
+// resolvePronoun finds the antecedent of a pronoun at token j.
+func (c *Coder) resolvePronoun(st *docState, s *sentence, j int, kind string) (actors.Mention, bool) {
+	want := func(m actors.Mention) bool {
+		if !usable(m) || m.Kind == actors.MPlace {
+			return false
+		}
+		if kind == "person" {
+			return m.Kind == actors.MPerson
+		}
+		return m.Kind != actors.MPerson
+	}
+	for k := j - 1; k >= 0; k-- {
+		if mi := s.byTok[k]; mi >= 0 && want(s.mentions[mi]) {
+			if prepBefore(s, s.mentions[mi]) == "" {
+				return s.mentions[mi], true
+			}
+		}
+	}
+	for si := s.index - 1; si >= 0 && si >= s.index-2; si-- {
+		ms := st.doc.Mentions[si]
+		// the first (subject-like) mention of the previous sentence that fits
+		for _, m := range ms {
+			if want(m) && !m.Locative {
+				return m, true
+			}
+		}
+	}
+	return actors.Mention{}, false
+}
+
+// object finds the actor right of token i within the clause.
+func (c *Coder) object(s *sentence, from int, assault bool, exclude actors.Mention) side {
+	end := clauseEnd(s, from)
+	for j := from; j < end && j < from+14; j++ {
+		t := s.toks[j]
+		if j > from && (t.Key == "that" || t.Key == "which" || t.Key == "who" || t.Key == "because" || t.Key == "while" || t.Key == "after" || t.Key == "as") {
+			break
+		}
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		if !usable(m) || (m.Entity >= 0 && m.Entity == exclude.Entity) {
+			j = m.Tok1 - 1
+			continue
+		}
+		p := prepBefore(s, m)
+		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" {
+			if assault && (p == "on" || p == "in" || p == "at" || p == "") {
+				return side{m: m, ok: true}
+			}
+			j = m.Tok1 - 1
+			continue
+		}
+		if p != "" && !targetPreps[p] && p != "of" {
+			j = m.Tok1 - 1
+			continue
+		}
+		return side{m: m, ok: true}
+	}
+	return side{}
+}
+
+// coordinated returns the mentions joined to m by "and" on its left.
+func coordinated(s *sentence, m actors.Mention) []actors.Mention {
+	var out []actors.Mention
+	j := m.Tok0 - 1
+	for j >= 1 && (s.toks[j].Key == "and" || s.toks[j].Key == ",") {
+		k := j - 1
+		mi := s.byTok[k]
+		if mi < 0 || !usable(s.mentions[mi]) {
+			break
+		}
+		o := s.mentions[mi]
+		out = append(out, o)
+		j = o.Tok0 - 1
+	}
+	return out
+}
+
+// modality reads the cues between the clause start and the trigger.
+func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention) {
+	if m, ok := h.pat.Flags["modality"]; ok && m != "" {
+		return m, nil
+	}
+	start := clauseStart(s, h.trigger)
+	if from > start && from < h.trigger {
+		start = from
+	}
+	k0 := s.tokKey[start]
+	k1 := h.k0
+	mod := sitrep.ModalityAsserted
+	for k := k0; k < k1; k++ {
+		for _, cu := range c.cues.At(s.keys, k) {
+			if k+len(cu.words) > k1 {
+				continue
+			}
+			switch cu.kind {
+			case "negated":
+				mod = sitrep.ModalityNegated
+			case "hypothetical":
+				if mod != sitrep.ModalityNegated {
+					mod = sitrep.ModalityHypothetical
+				}
+			case "planned":
+				if mod == sitrep.ModalityAsserted {
+					mod = sitrep.ModalityPlanned
+				}
+			case "requested":
+				if mod == sitrep.ModalityAsserted && k+len(cu.words) >= k1-3 {
+					mod = sitrep.ModalityRequested
+				}
+			}
+		}
+	}
+	// a negation right after the trigger ("denied", "refused") is in the cue list too
+	return mod, nil
+}
+
+// reporter finds the subject of a reporting verb that governs token i
+// ("Turkey said Syria asked ..."): the actor left of the report cue.
+func (c *Coder) reporter(st *docState, s *sentence, i int) (actors.Mention, bool) {
+	start := clauseStart(s, i)
+	for k := s.tokKey[i] - 1; k >= s.tokKey[start] && k >= 0; k-- {
+		if _, ok := c.cues.Is(s.keys, k, "report"); ok {
+			sub := c.subject(st, s, s.keyTok[k], nil)
+			if sub.ok {
+				return sub.m, true
+			}
+			return actors.Mention{}, false
+		}
+	}
+	return actors.Mention{}, false
+}

@@ -1,0 +1,91 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+)
+
+// sniffLimit bounds how much of a document format detection looks at.
+const sniffLimit = 64 << 10
+
+var (
+	htmlTagRe  = regexp.MustCompile(`(?i)</?(?:p|div|br|span|a|h[1-6]|ul|ol|li|article|section|main|table|tr|td|th|strong|em|b|i|blockquote|img|meta|link|script|style|header|footer|nav|figure|time)\b[^>]*>`)
+	htmlParaRe = regexp.MustCompile(`(?i)<p[\s>]|</p>|<br\s*/?>|</div>|</h[1-6]>|</li>`)
+
+	mdHeadingRe  = regexp.MustCompile(`(?m)^ {0,3}#{1,6}[ \t]+\S`)
+	mdSetextRe   = regexp.MustCompile(`(?m)^[^\n\S]*\S[^\n]*\n {0,3}(?:=+|-{2,})[ \t]*$`)
+	mdFenceRe    = regexp.MustCompile("(?m)^ {0,3}(?:```|~~~)")
+	mdLinkRe     = regexp.MustCompile(`!?\[[^\]\n]+\]\([^)\s]+(?:\s+"[^"\n]*")?\)`)
+	mdRefLinkRe  = regexp.MustCompile(`(?m)^ {0,3}\[[^\]\n]+\]:\s+\S`)
+	mdStrongRe   = regexp.MustCompile(`\*\*\S[^*\n]*\*\*|__\S[^_\n]*__`)
+	mdEmRe       = regexp.MustCompile(`(?:^|[\s(])\*[^\s*][^*\n]*\*(?:$|[\s.,;:!?)])|(?:^|[\s(])_[^\s_][^_\n]*_(?:$|[\s.,;:!?)])`)
+	mdBulletRe   = regexp.MustCompile(`(?m)^[ \t]{0,3}[-*+][ \t]+\S`)
+	mdQuoteRe    = regexp.MustCompile(`(?m)^ {0,3}>[ \t]?\S`)
+	mdTableRowRe = regexp.MustCompile(`(?m)^ {0,3}\|?[ \t]*:?-{3,}:?[ \t]*\|`)
+)
+
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// looksLikeHTML decides from the content first, then from the file
+// extension, whether text is an HTML page.
+func looksLikeHTML(text, ext string) bool {
+	h := head(text, sniffLimit)
+	lower := strings.ToLower(strings.TrimLeft(head(h, 1024), " \t\n\uFEFF"))
+	for _, p := range []string{"<!doctype html", "<html", "<?xml version", "<!-- "} {
+		if strings.HasPrefix(lower, p) {
+			if p == "<?xml version" || p == "<!-- " {
+				// XML prolog or leading comment: HTML only if an html
+				// root follows.
+				return strings.Contains(strings.ToLower(head(h, 4096)), "<html")
+			}
+			return true
+		}
+	}
+	lh := strings.ToLower(h)
+	if strings.Contains(lh, "<html") || strings.Contains(lh, "<body") || strings.Contains(lh, "<head>") {
+		return true
+	}
+	tags := len(htmlTagRe.FindAllStringIndex(h, 64))
+	paras := len(htmlParaRe.FindAllStringIndex(h, 8))
+	if tags >= 4 && (paras >= 2 || strings.HasPrefix(lower, "<")) {
+		return true
+	}
+	switch ext {
+	case ".html", ".htm", ".xhtml", ".shtml":
+		return tags >= 1
+	}
+	return false
+}
+
+// looksLikeMarkdown scores the Markdown syntax in text (after any front
+// matter): headings, links, fences and emphasis count most.
+func looksLikeMarkdown(text, ext string, frontMatter bool) bool {
+	h := head(text, sniffLimit)
+	score := 0
+	if frontMatter {
+		score++
+	}
+	switch ext {
+	case ".md", ".markdown", ".mdown", ".mkd":
+		score += 3
+	}
+	count := func(re *regexp.Regexp, weight, maxCount int) {
+		score += weight * len(re.FindAllStringIndex(h, maxCount))
+	}
+	count(mdHeadingRe, 2, 3)
+	count(mdSetextRe, 2, 2)
+	count(mdFenceRe, 2, 2)
+	count(mdLinkRe, 2, 3)
+	count(mdRefLinkRe, 2, 2)
+	count(mdStrongRe, 1, 3)
+	count(mdEmRe, 1, 3)
+	count(mdBulletRe, 1, 3)
+	count(mdQuoteRe, 1, 2)
+	count(mdTableRowRe, 2, 1)
+	return score >= 3
+}

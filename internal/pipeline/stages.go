@@ -1,0 +1,18 @@
+package pipeline
+
+import (
+	"fmt"
+
+	"github.com/sitrep/sitrep/dict"
+	"github.com/sitrep/sitrep/internal/actors"
+	"github.com/sitrep/sitrep/internal/events"
+)
+
+// buildStages returns the stages that follow actor recognition, in order.
+func buildStages(ds *dict.Set, ad *actors.Dictionary) ([]Stage, error) {
+	coder, err := events.New(ds)
+	if err != nil {
+		return nil, fmt.Errorf("event coder: %w", err)
+	}
+	return []Stage{coder}, nil
+}

@@ -1,0 +1,422 @@
+package places
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// loadGenerated reads data/places.tsv.gz (format: see gen/main.go and
+// README.md). Decompression runs in its own goroutine and hands over
+// chunks of whole lines, so that it overlaps with parsing and indexing.
+func (g *Gazetteer) loadGenerated(gz []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return fmt.Errorf("places: places.tsv.gz: %w", err)
+	}
+	// The gzip trailer holds the uncompressed size: size the tables from it.
+	size := 0
+	if len(gz) >= 4 {
+		size = int(binary.LittleEndian.Uint32(gz[len(gz)-4:]))
+	}
+	rows := size/48 + 1024
+	g.entries = make([]entry, 0, rows)
+	g.nodes = make([]node, 0, rows+rows/16)
+	g.exact = make(map[string]int32, rows)
+	g.loose = make(map[string]int32, 4096)
+	g.admin1s = make([]string, 0, 4096)
+
+	chunks := make(chan string, 8)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		readErr <- readChunks(zr, chunks)
+	}()
+	p := genParser{g: g}
+	var parseErr error
+	for chunk := range chunks {
+		if parseErr == nil {
+			parseErr = p.parse(chunk)
+		}
+	}
+	if err := <-readErr; err != nil {
+		return fmt.Errorf("places: places.tsv.gz: %w", err)
+	}
+	return parseErr
+}
+
+// readChunks sends the decompressed text in chunks that end at a line end.
+func readChunks(r io.Reader, out chan<- string) error {
+	buf := make([]byte, 256<<10)
+	n := 0
+	for {
+		m, err := io.ReadFull(r, buf[n:])
+		n += m
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return err
+		}
+		if eof {
+			if n > 0 {
+				out <- string(buf[:n])
+			}
+			return nil
+		}
+		cut := bytes.LastIndexByte(buf[:n], '\n')
+		if cut < 0 {
+			// A line longer than the buffer: grow it.
+			buf = append(buf, make([]byte, len(buf))...)
+			continue
+		}
+		out <- string(buf[:cut+1])
+		n = copy(buf, buf[cut+1:n])
+	}
+}
+
+// genParser keeps the state of the generated file across chunks.
+type genParser struct {
+	g         *Gazetteer
+	lineNo    int
+	trustKeys bool
+	country   uint16
+	loose     bool
+	regions   []int32 // admin1 indices of the current country's regions
+	cols      [7]string
+}
+
+func (p *genParser) parse(data string) error {
+	g := p.g
+	for len(data) > 0 {
+		p.lineNo++
+		i := strings.IndexByte(data, '\n')
+		var line string
+		if i < 0 {
+			line, data = data, ""
+		} else {
+			line, data = data[:i], data[i+1:]
+		}
+		if line == "" {
+			continue
+		}
+		var e entry
+		keys := ""
+		switch line[0] {
+		case '#':
+			if v, ok := strings.CutPrefix(line, "#fold\t"); ok {
+				p.trustKeys = v == FoldVersion
+			}
+			continue
+		case '@':
+			p.country = g.country(line[1:])
+			p.loose = g.articleCountry[p.country]
+			p.regions = p.regions[:0]
+			continue
+		case '!':
+			cols := p.cols[:5]
+			if splitTabs(line[1:], cols) != len(cols) {
+				return fmt.Errorf("places: places.tsv.gz:%d: want %d columns in a region line", p.lineNo, len(cols))
+			}
+			lat, ok1 := parseMicro(cols[2])
+			lon, ok2 := parseMicro(cols[3])
+			pop, ok3 := parseUint(cols[4])
+			if !ok1 || !ok2 || !ok3 {
+				return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
+			}
+			a1 := int32(len(g.admin1s))
+			g.admin1s = append(g.admin1s, cols[0])
+			p.regions = append(p.regions, a1)
+			e = entry{name: cols[0], admin1: a1, lat: lat, lon: lon, pop: pop, kind: 1}
+			keys = cols[1]
+		default:
+			cols := p.cols[:]
+			if splitTabs(line, cols) != len(cols) {
+				return fmt.Errorf("places: places.tsv.gz:%d: want %d columns", p.lineNo, len(cols))
+			}
+			lat, ok1 := parseMicro(cols[2])
+			lon, ok2 := parseMicro(cols[3])
+			pop, ok3 := parseUint(cols[5])
+			id, ok4 := parseUint(cols[6])
+			if !ok1 || !ok2 || !ok3 || !ok4 {
+				return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
+			}
+			a1 := int32(-1)
+			if cols[4] != "" {
+				r, ok := parseUint(cols[4])
+				if !ok || int(r) >= len(p.regions) {
+					return fmt.Errorf("places: places.tsv.gz:%d: bad region number %q", p.lineNo, cols[4])
+				}
+				a1 = p.regions[r]
+			}
+			e = entry{name: cols[0], admin1: a1, lat: lat, lon: lon, pop: pop, id: id}
+			keys = cols[1]
+		}
+		e.country = p.country
+		if p.loose {
+			e.flags |= flagLoose
+		}
+		idx := int32(len(g.entries))
+		g.entries = append(g.entries, e)
+		for keys != "" {
+			k := keys
+			if j := strings.IndexByte(keys, '|'); j >= 0 {
+				k, keys = keys[:j], keys[j+1:]
+			} else {
+				keys = ""
+			}
+			if !p.trustKeys {
+				k = Fold(k)
+			}
+			g.index(idx, k, p.loose)
+		}
+	}
+	return nil
+}
+
+// splitTabs splits line into exactly len(cols) columns and returns the
+// number found (len(cols)+1 when there are too many).
+func splitTabs(line string, cols []string) int {
+	n := 0
+	for n < len(cols) {
+		i := strings.IndexByte(line, '\t')
+		if i < 0 {
+			cols[n] = line
+			return n + 1
+		}
+		cols[n] = line[:i]
+		line = line[i+1:]
+		n++
+	}
+	return n + 1
+}
+
+// parseMicro parses a coordinate in degrees ("-70.027") into micro-degrees.
+// Up to 6 decimals it is exact and much faster than strconv.ParseFloat.
+func parseMicro(s string) (int32, bool) {
+	neg := false
+	t := s
+	if t != "" && t[0] == '-' {
+		neg, t = true, t[1:]
+	}
+	if t == "" {
+		return 0, false
+	}
+	var v int64
+	decimals := -1
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if decimals == 6 {
+				return parseMicroSlow(s)
+			}
+			v = v*10 + int64(c-'0')
+			if decimals >= 0 {
+				decimals++
+			}
+			if v > 1<<40 {
+				return 0, false
+			}
+		case c == '.' && decimals < 0:
+			decimals = 0
+		default:
+			return parseMicroSlow(s)
+		}
+	}
+	if decimals < 0 {
+		decimals = 0
+	}
+	for ; decimals < 6; decimals++ {
+		v *= 10
+	}
+	if v > 180e6 {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return int32(v), true
+}
+
+func parseMicroSlow(s string) (int32, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < -180 || f > 180 {
+		return 0, false
+	}
+	return int32(math.Round(f * 1e6)), true
+}
+
+// parseUint parses a non-negative decimal int32; "" is 0.
+func parseUint(s string) (int32, bool) {
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+		if n > math.MaxInt32 {
+			return 0, false
+		}
+	}
+	return int32(n), true
+}
+
+// loadSupplement reads the conflict_places.tsv format:
+// name, aliases (|), lat, lon, iso3, admin1, kind[, population].
+func (g *Gazetteer) loadSupplement(r io.Reader, source string, tier uint8) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	lineNo := 0
+	for sc.Scan() {
+		lineNo++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		for i := range cols {
+			cols[i] = strings.TrimSpace(cols[i])
+		}
+		if name, ok := strings.CutPrefix(cols[0], "-"); ok {
+			country := ""
+			if len(cols) > 4 {
+				country = strings.ToUpper(cols[4])
+			}
+			g.remove(Fold(name), country)
+			continue
+		}
+		if len(cols) < 7 {
+			return fmt.Errorf("places: %s:%d: want at least 7 columns, got %d", source, lineNo, len(cols))
+		}
+		lat, ok1 := parseMicro(cols[2])
+		lon, ok2 := parseMicro(cols[3])
+		if !ok1 || !ok2 || lat < -90e6 || lat > 90e6 {
+			return fmt.Errorf("places: %s:%d: bad coordinates %q %q", source, lineNo, cols[2], cols[3])
+		}
+		kind, ok := kindCode(cols[6])
+		if !ok {
+			return fmt.Errorf("places: %s:%d: unknown kind %q", source, lineNo, cols[6])
+		}
+		iso3 := strings.ToUpper(cols[4])
+		if iso3 != "" && len(iso3) != 3 {
+			return fmt.Errorf("places: %s:%d: country %q is not ISO3", source, lineNo, cols[4])
+		}
+		e := entry{name: cols[0], admin1: -1, lat: lat, lon: lon, kind: kind, country: g.country(iso3)}
+		if cols[5] != "" {
+			e.admin1 = int32(len(g.admin1s))
+			g.admin1s = append(g.admin1s, cols[5])
+		}
+		if len(cols) > 7 && cols[7] != "" {
+			pop, ok := parseUint(cols[7])
+			if !ok {
+				return fmt.Errorf("places: %s:%d: bad population %q", source, lineNo, cols[7])
+			}
+			e.pop = pop
+		}
+		var aliases []string
+		if cols[1] != "" {
+			aliases = strings.Split(cols[1], "|")
+		}
+		g.addSupplement(e, aliases, tier)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("places: read %s: %w", source, err)
+	}
+	return nil
+}
+
+func (g *Gazetteer) remove(key, country string) {
+	g.walk(key, func(i int32) bool {
+		if country == "" || g.countries[g.entries[i].country] == country {
+			g.entries[i].flags |= flagDead
+		}
+		return true
+	})
+}
+
+// mergeDistance is how far apart (micro-degrees, in latitude and in
+// longitude) a supplement entry and a generated entry with the same name,
+// country and kind may be to be taken as the same place.
+func mergeDistance(kind uint8) int32 {
+	if kind == 0 {
+		return 500_000
+	}
+	return 3_000_000
+}
+
+func absDiff(a, b int32) int32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+func (g *Gazetteer) addSupplement(e entry, aliases []string, tier uint8) {
+	primary := Fold(e.name)
+	keys := []string{primary}
+	for _, a := range aliases {
+		if k := Fold(a); k != "" && !contains(keys, k) {
+			keys = append(keys, k)
+		}
+	}
+	// Replace an earlier supplement entry with the same name and country.
+	if n, ok := g.exact[primary]; ok {
+		for ; n >= 0; n = g.nodes[n].next {
+			o := &g.entries[g.nodes[n].entry]
+			if o.tier() >= tierSupplement && !o.dead() && o.country == e.country && Fold(o.name) == primary {
+				o.flags |= flagDead
+			}
+		}
+	}
+	// Absorb generated entries that are the same place.
+	wantCity := e.kind == 0
+	for _, k := range keys {
+		g.walk(k, func(i int32) bool {
+			o := &g.entries[i]
+			if o.tier() != tierGenerated || o.country != e.country || (o.kind == 0) != wantCity {
+				return true
+			}
+			d := mergeDistance(e.kind)
+			if absDiff(o.lat, e.lat) > d || absDiff(o.lon, e.lon) > d {
+				return true
+			}
+			o.flags |= flagDead
+			if o.pop > e.pop {
+				e.pop = o.pop
+				if o.id != 0 {
+					e.id = o.id
+				}
+			} else if e.id == 0 {
+				e.id = o.id
+			}
+			if e.admin1 < 0 {
+				e.admin1 = o.admin1
+			}
+			return true
+		})
+	}
+	g.seq++
+	e.seq = g.seq
+	e.flags = tier | flagLoose
+	idx := int32(len(g.entries))
+	g.entries = append(g.entries, e)
+	for _, k := range keys {
+		g.index(idx, k, true)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
