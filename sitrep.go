@@ -236,6 +236,9 @@ type StatusStep struct {
 	Evidence string  `json:"evidence"`
 	Start    int     `json:"start"`
 	End      int     `json:"end"`
+	// Contradicts names the document of an earlier step this one disagrees
+	// with; both are kept.
+	Contradicts string `json:"contradicts,omitempty"`
 }
 
 // StrPtr returns a pointer to s, or nil when s is empty.

@@ -8,11 +8,3 @@ import (
 func runActors(ctx context.Context, e *env, args []string) error {
 	return errors.New("not built yet")
 }
-
-func runEval(ctx context.Context, e *env, args []string) error {
-	return errors.New("not built yet")
-}
-
-func runResolve(ctx context.Context, e *env, args []string) error {
-	return errors.New("not built yet")
-}

@@ -142,7 +142,7 @@ type Dictionary struct {
 	byKey     map[string]int32
 	countries map[string]*Country
 	translit  map[string]string
-	orgHeads  map[string]bool
+	orgHeads  map[string]string
 	common    map[string]bool
 	gaz       *places.Gazetteer
 	Version   string
@@ -201,7 +201,7 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		byKey:     map[string]int32{},
 		countries: map[string]*Country{},
 		translit:  map[string]string{},
-		orgHeads:  map[string]bool{},
+		orgHeads:  map[string]string{},
 		common:    map[string]bool{},
 		Version:   dict.Version(),
 	}
@@ -217,7 +217,7 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		switch r.Field(0) {
 		case "orghead":
 			for _, w := range r.List(1) {
-				d.orgHeads[text.Fold(w)] = true
+				d.orgHeads[text.Fold(w)] = strings.Trim(r.Field(2), "\"")
 			}
 		case "common":
 			for _, w := range strings.Fields(r.Field(1)) {

@@ -42,6 +42,10 @@ type Mention struct {
 	Possessive bool
 	// HeadTok is the token index of the head of the phrase.
 	HeadTok int
+	// Affiliation is the organisation a person speaks for, as written.
+	Affiliation string
+	// Matched lists the dictionary entries (file:line) that resolved it.
+	Matched string
 }
 
 // Actor converts the mention into an event/quote actor.
@@ -395,6 +399,12 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 				p.org = e
 				p.agentOrgT = [2]int{it.t0, it.t1}
 			case KindCountry, KindCapital, KindPlace, KindDemonym:
+				if p.name[0] >= 0 && p.person == nil && p.role == nil && len(p.titles) == 0 && p.name[1] == i && i > 0 && !toks[i-1].Is("and") && it.t1 < len(toks) && isNameToken(toks[it.t1]) {
+					// Center for Middle East Studies: a place inside an organisation's name
+					p.name[1] = it.t1
+					i = it.t1
+					continue
+				}
 				if i != headStart || consumed {
 					goto done
 				}
@@ -481,6 +491,23 @@ func joinText(toks []text.Token, a, b int) string {
 }
 
 func (d *Dictionary) interpret(doc *Doc, si int, toks []text.Token, p *np, date string) []Mention {
+	out := d.interpretNP(doc, si, toks, p, date)
+	var srcs []string
+	for _, e := range []*Entry{p.person, p.org, p.agentOrg, p.role, p.group, p.countryE, p.demonym, p.capital, p.place} {
+		if e != nil && e.Source != "" {
+			srcs = append(srcs, e.Source)
+		}
+	}
+	for _, t := range p.titles {
+		srcs = append(srcs, t.Source)
+	}
+	for i := range out {
+		out[i].Matched = strings.Join(srcs, " + ")
+	}
+	return out
+}
+
+func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, date string) []Mention {
 	var out []Mention
 	mk := func(kind string, a, b int) Mention {
 		s, e := d.span(toks, a, b)
@@ -641,8 +668,15 @@ func (d *Dictionary) interpret(doc *Doc, si int, toks []text.Token, p *np, date 
 			}
 		}
 		m := mk(MOther, a, b)
-		if d.orgHeads[toks[b-1].Text] || d.orgHeads[toks[a].Text] {
-			m.Kind = MOrg
+		for _, k := range []string{toks[b-1].Key, toks[a].Key} {
+			if sec, ok := d.orgHeads[k]; ok {
+				m.Kind = MOrg
+				if sec != "" {
+					m.Sectors = []string{sec}
+				}
+				m.Role = "unknown-org"
+				break
+			}
 		}
 		out = append(out, m)
 	}
@@ -670,7 +704,8 @@ func code(country string, sectors []string) string {
 // document: an earlier institution of the same kind, an affiliation, a
 // place in the same sentence, the document's main country.
 func (d *Dictionary) inferCountries(doc *Doc, date string) {
-	lastInst := map[string]string{} // sectors key -> country
+	lastInst := map[string]string{}  // sectors key -> country
+	lastGroup := map[string]string{} // group role -> country
 	var lastOrg *Mention
 	for si := range doc.Mentions {
 		ms := doc.Mentions[si]
@@ -696,6 +731,25 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 					lastOrg = m
 				}
 			case MPerson, MGroup:
+				if i > 0 && ms[i-1].Kind == MOrg && ms[i-1].Role == "affiliation" && ms[i-1].Tok1 <= m.Tok0 {
+					m.Affiliation = ms[i-1].Text
+				}
+				if i+1 < len(ms) && (ms[i+1].Kind == MOrg) && ms[i+1].Tok0-m.Tok1 <= 2 && ms[i+1].Tok0 > m.Tok1 {
+					prep := doc.Tokens[si][m.Tok1].Key
+					if prep == "of" || prep == "at" || prep == "from" {
+						o := &ms[i+1]
+						m.Affiliation = trimDet(o.Text)
+						if o.Country == "" {
+							o.Country = followingPlaceCountry(doc, si, o)
+						}
+						if m.Country == "" {
+							m.Country = o.Country
+						}
+						if len(m.Sectors) == 0 {
+							m.Sectors = o.Sectors
+						}
+					}
+				}
 				if m.Country == "" {
 					if i > 0 && ms[i-1].Kind == MOrg && ms[i-1].Role == "affiliation" {
 						m.Country = ms[i-1].Country
@@ -707,13 +761,18 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 							m.Sectors = unionSectors(lastOrg.Sectors, m.Sectors)
 						}
 					} else if m.Kind == MGroup {
-						if c, ok := lastInst[strings.Join(m.Sectors, "|")]; ok {
+						if c, ok := lastGroup[d.nameKey(m.Role)]; ok {
+							m.Country = c
+						} else if c, ok := lastInst[strings.Join(m.Sectors, "|")]; ok {
 							m.Country = c
 						}
 					}
 				}
 				if m.Code == "" || len(m.Code) == 3 {
 					m.Code = code(m.Country, m.Sectors)
+				}
+				if m.Kind == MGroup && m.Country != "" && m.Role != "" {
+					lastGroup[d.nameKey(m.Role)] = m.Country
 				}
 			}
 		}
@@ -878,6 +937,13 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 			}
 			if ent.Role == "" && role != "" && typ == sitrep.TypePerson {
 				ent.Role = role
+			}
+			if ent.Affiliation == "" && m.Affiliation != "" {
+				ent.Affiliation = m.Affiliation
+			}
+			if len(ent.Sectors) == 0 && len(m.Sectors) > 0 {
+				ent.Sectors = m.Sectors
+				ent.Code = code(ent.Country, ent.Sectors)
 			}
 			if ent.Country == "" && m.Country != "" {
 				ent.Country = m.Country

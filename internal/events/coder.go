@@ -193,9 +193,21 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target *int) 
 			}
 		}
 	case elGap:
-		for skip := 0; skip <= 8 && pos+skip <= len(s.keys); skip++ {
-			if skip > 0 && boundaryKeys[s.keys[pos+skip-1]] {
-				break
+		// skip up to eight words; an actor name counts as one word
+		cost := 0
+		for skip := 0; pos+skip <= len(s.keys); skip++ {
+			if skip > 0 {
+				k := pos + skip - 1
+				if boundaryKeys[s.keys[k]] {
+					break
+				}
+				t := s.keyTok[k]
+				if k == pos || s.byTok[t] < 0 || s.byTok[t] != s.byTok[s.keyTok[k-1]] {
+					cost++
+				}
+				if cost > 8 {
+					break
+				}
 			}
 			if end, ok := c.matchFrom(s, els, ei+1, pos+skip, target); ok {
 				return end, true

@@ -221,6 +221,17 @@ type metadata struct {
 	ID, Title, URL, Outlet, Published, Language string
 }
 
+// or fills the empty fields of m from o.
+func (m metadata) or(o metadata) metadata {
+	m.ID = firstNonEmpty(m.ID, o.ID)
+	m.Title = firstNonEmpty(m.Title, o.Title)
+	m.URL = firstNonEmpty(m.URL, o.URL)
+	m.Outlet = firstNonEmpty(m.Outlet, o.Outlet)
+	m.Published = firstNonEmpty(m.Published, o.Published)
+	m.Language = firstNonEmpty(m.Language, o.Language)
+	return m
+}
+
 // build runs the pipeline over the raw bytes of one input.
 func build(ctx context.Context, raw []byte, ext string, opts Options) (*sitrep.Document, error) {
 	text, enc, err := decode(raw)
@@ -234,29 +245,29 @@ func build(ctx context.Context, raw []byte, ext string, opts Options) (*sitrep.D
 
 	var (
 		body   string
-		meta   metadata
 		format string
 	)
-	if looksLikeHTML(text, ext) {
+	// Front matter first: a Markdown file may hold HTML blocks.
+	rest := text
+	meta, after, hasFM := splitFrontMatter(text)
+	if hasFM {
+		rest = after
+	}
+	switch {
+	case looksLikeHTML(rest, ext):
 		format = FormatHTML
-		body, meta = extractHTML(ctx, text)
+		var pageMeta metadata
+		body, pageMeta = extractHTML(ctx, rest)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-	} else {
-		rest := text
-		fm, after, ok := splitFrontMatter(text)
-		if ok {
-			meta = fm
-			rest = after
-		}
-		if looksLikeMarkdown(rest, ext, ok) {
-			format = FormatMarkdown
-			body = markdownToText(rest)
-		} else {
-			format = FormatText
-			body = rest
-		}
+		meta = meta.or(pageMeta)
+	case looksLikeMarkdown(rest, ext, hasFM):
+		format = FormatMarkdown
+		body = markdownToText(rest)
+	default:
+		format = FormatText
+		body = rest
 	}
 
 	final := normalizeText(body)

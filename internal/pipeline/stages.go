@@ -6,6 +6,7 @@ import (
 	"github.com/sitrep/sitrep/dict"
 	"github.com/sitrep/sitrep/internal/actors"
 	"github.com/sitrep/sitrep/internal/events"
+	"github.com/sitrep/sitrep/internal/tracking"
 )
 
 // buildStages returns the stages that follow actor recognition, in order.
@@ -14,5 +15,9 @@ func buildStages(ds *dict.Set, ad *actors.Dictionary) ([]Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event coder: %w", err)
 	}
-	return []Stage{coder}, nil
+	tracker, err := tracking.New()
+	if err != nil {
+		return nil, err
+	}
+	return []Stage{coder, tracker}, nil
 }

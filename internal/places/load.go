@@ -26,11 +26,11 @@ func (g *Gazetteer) loadGenerated(gz []byte) error {
 	if len(gz) >= 4 {
 		size = int(binary.LittleEndian.Uint32(gz[len(gz)-4:]))
 	}
-	rows := size/48 + 1024
+	rows := size/56 + 1024
 	g.entries = make([]entry, 0, rows)
 	g.nodes = make([]node, 0, rows+rows/16)
-	g.exact = make(map[string]int32, rows)
-	g.loose = make(map[string]int32, 4096)
+	g.exact = make(map[string]int32, 8192)
+	g.loose = make(map[string]int32, 16384)
 	g.admin1s = make([]string, 0, 4096)
 
 	chunks := make(chan string, 8)
@@ -49,7 +49,17 @@ func (g *Gazetteer) loadGenerated(gz []byte) error {
 	if err := <-readErr; err != nil {
 		return fmt.Errorf("places: places.tsv.gz: %w", err)
 	}
-	return parseErr
+	if parseErr != nil {
+		return parseErr
+	}
+	g.nGen = len(g.entries)
+	if !g.genSorted {
+		// Keys folded by other rules or out of order: index them by hash.
+		for i := range g.entries {
+			g.add(g.exact, g.entries[i].key, int32(i))
+		}
+	}
+	return nil
 }
 
 // readChunks sends the decompressed text in chunks that end at a line end.
@@ -85,10 +95,11 @@ type genParser struct {
 	g         *Gazetteer
 	lineNo    int
 	trustKeys bool
-	country   uint16
-	loose     bool
-	regions   []int32 // admin1 indices of the current country's regions
-	cols      [7]string
+	cols      [9]string
+	lastKey   string
+	// lastISO caches the last country code looked up.
+	lastISO     string
+	lastCountry uint16
 }
 
 func (p *genParser) parse(data string) error {
@@ -105,75 +116,71 @@ func (p *genParser) parse(data string) error {
 		if line == "" {
 			continue
 		}
-		var e entry
-		keys := ""
 		switch line[0] {
 		case '#':
 			if v, ok := strings.CutPrefix(line, "#fold\t"); ok {
 				p.trustKeys = v == FoldVersion
+				g.genSorted = p.trustKeys
 			}
 			continue
-		case '@':
-			p.country = g.country(line[1:])
-			p.loose = g.articleCountry[p.country]
-			p.regions = p.regions[:0]
+		case '=':
+			g.admin1s = append(g.admin1s, line[1:])
 			continue
-		case '!':
-			cols := p.cols[:5]
-			if splitTabs(line[1:], cols) != len(cols) {
-				return fmt.Errorf("places: places.tsv.gz:%d: want %d columns in a region line", p.lineNo, len(cols))
-			}
-			lat, ok1 := parseMicro(cols[2])
-			lon, ok2 := parseMicro(cols[3])
-			pop, ok3 := parseUint(cols[4])
-			if !ok1 || !ok2 || !ok3 {
-				return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
-			}
-			a1 := int32(len(g.admin1s))
-			g.admin1s = append(g.admin1s, cols[0])
-			p.regions = append(p.regions, a1)
-			e = entry{name: cols[0], admin1: a1, lat: lat, lon: lon, pop: pop, kind: 1}
-			keys = cols[1]
-		default:
-			cols := p.cols[:]
-			if splitTabs(line, cols) != len(cols) {
-				return fmt.Errorf("places: places.tsv.gz:%d: want %d columns", p.lineNo, len(cols))
-			}
-			lat, ok1 := parseMicro(cols[2])
-			lon, ok2 := parseMicro(cols[3])
-			pop, ok3 := parseUint(cols[5])
-			id, ok4 := parseUint(cols[6])
-			if !ok1 || !ok2 || !ok3 || !ok4 {
-				return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
-			}
-			a1 := int32(-1)
-			if cols[4] != "" {
-				r, ok := parseUint(cols[4])
-				if !ok || int(r) >= len(p.regions) {
-					return fmt.Errorf("places: places.tsv.gz:%d: bad region number %q", p.lineNo, cols[4])
-				}
-				a1 = p.regions[r]
-			}
-			e = entry{name: cols[0], admin1: a1, lat: lat, lon: lon, pop: pop, id: id}
-			keys = cols[1]
-		}
-		e.country = p.country
-		if p.loose {
-			e.flags |= flagLoose
-		}
-		idx := int32(len(g.entries))
-		g.entries = append(g.entries, e)
-		for keys != "" {
-			k := keys
-			if j := strings.IndexByte(keys, '|'); j >= 0 {
-				k, keys = keys[:j], keys[j+1:]
-			} else {
-				keys = ""
+		case '+':
+			key, num, ok := strings.Cut(line[1:], "\t")
+			n, ok2 := parseUint(num)
+			if !ok || !ok2 || int(n) >= len(g.entries) {
+				return fmt.Errorf("places: places.tsv.gz:%d: bad extra key line", p.lineNo)
 			}
 			if !p.trustKeys {
-				k = Fold(k)
+				key = Fold(key)
 			}
-			g.index(idx, k, p.loose)
+			g.index(n, key, g.entries[n].isLoose())
+			continue
+		}
+		cols := p.cols[:]
+		if splitTabs(line, cols) != len(cols) {
+			return fmt.Errorf("places: places.tsv.gz:%d: want %d columns", p.lineNo, len(cols))
+		}
+		lat, ok1 := parseMicro(cols[3])
+		lon, ok2 := parseMicro(cols[4])
+		pop, ok3 := parseUint(cols[6])
+		id, ok4 := parseUint(cols[7])
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
+		}
+		a1 := int32(-1)
+		if cols[5] != "" {
+			r, ok := parseUint(cols[5])
+			if !ok || int(r) >= len(g.admin1s) {
+				return fmt.Errorf("places: places.tsv.gz:%d: bad region number %q", p.lineNo, cols[5])
+			}
+			a1 = r
+		}
+		if cols[2] != p.lastISO {
+			p.lastISO, p.lastCountry = cols[2], g.country(cols[2])
+		}
+		e := entry{key: cols[0], name: cols[1], admin1: a1, lat: lat, lon: lon, pop: pop, id: id, country: p.lastCountry}
+		if cols[8] == "r" {
+			e.kind = 1
+		}
+		loose := g.articleCountry[e.country]
+		if loose {
+			e.flags |= flagLoose
+		}
+		if !p.trustKeys {
+			e.key = Fold(e.key)
+		}
+		if e.key < p.lastKey {
+			g.genSorted = false
+		}
+		p.lastKey = e.key
+		idx := int32(len(g.entries))
+		g.entries = append(g.entries, e)
+		if loose {
+			if lk := looseKey(e.key); lk != e.key {
+				g.add(g.loose, lk, idx)
+			}
 		}
 	}
 	return nil
@@ -370,7 +377,7 @@ func (g *Gazetteer) addSupplement(e entry, aliases []string, tier uint8) {
 	if n, ok := g.exact[primary]; ok {
 		for ; n >= 0; n = g.nodes[n].next {
 			o := &g.entries[g.nodes[n].entry]
-			if o.tier() >= tierSupplement && !o.dead() && o.country == e.country && Fold(o.name) == primary {
+			if o.tier() >= tierSupplement && !o.dead() && o.country == e.country && o.key == primary {
 				o.flags |= flagDead
 			}
 		}
@@ -404,6 +411,7 @@ func (g *Gazetteer) addSupplement(e entry, aliases []string, tier uint8) {
 	}
 	g.seq++
 	e.seq = g.seq
+	e.key = primary
 	e.flags = tier | flagLoose
 	idx := int32(len(g.entries))
 	g.entries = append(g.entries, e)

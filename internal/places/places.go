@@ -66,9 +66,10 @@ const (
 	tierMask  uint8 = 3
 )
 
-// entry is the compact form of a Place: one pointer, so that the 120k
+// entry is the compact form of a Place: two pointers, so that the 120k
 // entries are cheap to allocate and to scan for the garbage collector.
 type entry struct {
+	key      string // folded name
 	name     string
 	admin1   int32 // index in Gazetteer.admin1s, -1 for none
 	lat, lon int32 // micro-degrees
@@ -93,10 +94,15 @@ type node struct {
 // Load; it is then safe for concurrent reads. LoadFile must not run
 // concurrently with reads.
 type Gazetteer struct {
-	entries []entry
-	nodes   []node
-	exact   map[string]int32 // folded key -> first node of its chain
-	loose   map[string]int32 // article-free key -> first node (only keys that differ from the exact key)
+	// entries[:nGen] come from places.tsv.gz; when genSorted they are
+	// sorted by key and found by binary search, and only their extra keys
+	// are in exact. Supplement and user entries follow.
+	entries   []entry
+	nGen      int
+	genSorted bool
+	nodes     []node
+	exact     map[string]int32 // folded key -> first node of its chain
+	loose     map[string]int32 // article-free key -> first node (only keys that differ from the exact key)
 
 	countries []string // index -> ISO3; 0 is ""
 	countryIx map[string]uint16
@@ -212,18 +218,35 @@ func (g *Gazetteer) walk(key string, fn func(int32) bool) {
 	if key == "" {
 		return
 	}
+	visit := func(i int32, looseOnly bool) bool {
+		e := &g.entries[i]
+		if e.dead() || (looseOnly && !e.isLoose()) {
+			return true
+		}
+		return fn(i)
+	}
 	chain := func(n int32, looseOnly bool) bool {
 		for ; n >= 0; n = g.nodes[n].next {
-			i := g.nodes[n].entry
-			e := &g.entries[i]
-			if e.dead() || (looseOnly && !e.isLoose()) {
-				continue
-			}
-			if !fn(i) {
+			if !visit(g.nodes[n].entry, looseOnly) {
 				return false
 			}
 		}
 		return true
+	}
+	sorted := func(k string, looseOnly bool) bool {
+		if !g.genSorted {
+			return true
+		}
+		lo, hi := g.genRange(k)
+		for i := lo; i < hi; i++ {
+			if !visit(int32(i), looseOnly) {
+				return false
+			}
+		}
+		return true
+	}
+	if !sorted(key, false) {
+		return
 	}
 	if n, ok := g.exact[key]; ok && !chain(n, false) {
 		return
@@ -233,10 +256,24 @@ func (g *Gazetteer) walk(key string, fn func(int32) bool) {
 		return
 	}
 	if lk != key {
+		if !sorted(lk, true) {
+			return
+		}
 		if n, ok := g.exact[lk]; ok {
 			chain(n, true)
 		}
 	}
+}
+
+// genRange returns the range of sorted generated entries with the key.
+func (g *Gazetteer) genRange(key string) (lo, hi int) {
+	gen := g.entries[:g.nGen]
+	lo = sort.Search(len(gen), func(i int) bool { return gen[i].key >= key })
+	hi = lo
+	for hi < len(gen) && gen[hi].key == key {
+		hi++
+	}
+	return lo, hi
 }
 
 // candidates returns the ranked entry indices for a name.
@@ -272,9 +309,13 @@ func (g *Gazetteer) candidates(name string) []int32 {
 	return out
 }
 
+// seatDistance: a generated region takes the coordinates of its seat, so
+// a city of the same name this close (micro-degrees) is that seat.
+const seatDistance = 50_000
+
 // rank orders candidates: user entries, then supplement entries (each in
-// file order), then generated ones by population, a city before the
-// region of the same name in the same country.
+// file order), then generated ones by population, except that a city
+// comes before the region of the same name it is the seat of (Kherson).
 func (g *Gazetteer) rank(c []int32) {
 	if len(c) < 2 {
 		return
@@ -300,8 +341,10 @@ func (g *Gazetteer) rank(c []int32) {
 		}
 		for j := i + 1; j < len(c); j++ {
 			b := &g.entries[c[j]]
-			if b.tier() == tierGenerated && b.kind == 0 && b.country == a.country {
-				// Move the region just after the first city of its country.
+			if b.tier() == tierGenerated && b.kind == 0 && b.country == a.country &&
+				absDiff(a.lat, b.lat) <= seatDistance && absDiff(a.lon, b.lon) <= seatDistance {
+				// The city is the region's seat (the region has its
+				// coordinates): it goes first.
 				r := c[i]
 				copy(c[i:j], c[i+1:j+1])
 				c[j] = r
@@ -385,46 +428,80 @@ func (g *Gazetteer) Has(name string) bool {
 	return found
 }
 
+// minLooseName is the shortest article-free key that Names lists: shorter
+// ones ("bab" of Al-Bab) are too ambiguous to be matched alone in text.
+const minLooseName = 4
+
 // Names calls fn once for every distinct folded name or alias key, with the
 // largest population among its places and whether any of them comes from
 // the supplement or a user file. Keys include the Arabic-article-free forms
-// ("hasakah" for Al-Hasakah).
+// ("hasakah" for Al-Hasakah) of four letters or more.
 func (g *Gazetteer) Names(fn func(name string, population int, supplement bool)) {
-	visit := func(m map[string]int32, key string, pop *int, sup, live *bool) {
-		n, ok := m[key]
-		if !ok {
+	type agg struct {
+		pop       int
+		sup, live bool
+	}
+	add := func(a *agg, i int32) {
+		e := &g.entries[i]
+		if e.dead() {
 			return
 		}
-		for ; n >= 0; n = g.nodes[n].next {
-			e := &g.entries[g.nodes[n].entry]
-			if e.dead() {
-				continue
+		a.live = true
+		a.pop = max(a.pop, int(e.pop))
+		if e.tier() != tierGenerated {
+			a.sup = true
+		}
+	}
+	chain := func(a *agg, m map[string]int32, key string) {
+		if n, ok := m[key]; ok {
+			for ; n >= 0; n = g.nodes[n].next {
+				add(a, g.nodes[n].entry)
 			}
-			*live = true
-			if int(e.pop) > *pop {
-				*pop = int(e.pop)
+		}
+	}
+	inGen := func(key string) bool {
+		if !g.genSorted {
+			return false
+		}
+		lo, hi := g.genRange(key)
+		return hi > lo
+	}
+	if g.genSorted {
+		gen := g.entries[:g.nGen]
+		for lo := 0; lo < len(gen); {
+			key := gen[lo].key
+			var a agg
+			hi := lo
+			for ; hi < len(gen) && gen[hi].key == key; hi++ {
+				add(&a, int32(hi))
 			}
-			if e.tier() != tierGenerated {
-				*sup = true
+			chain(&a, g.exact, key)
+			chain(&a, g.loose, key)
+			if a.live {
+				fn(key, a.pop, a.sup)
 			}
+			lo = hi
 		}
 	}
 	for key := range g.exact {
-		pop, sup, live := 0, false, false
-		visit(g.exact, key, &pop, &sup, &live)
-		visit(g.loose, key, &pop, &sup, &live)
-		if live {
-			fn(key, pop, sup)
+		if inGen(key) {
+			continue
+		}
+		var a agg
+		chain(&a, g.exact, key)
+		chain(&a, g.loose, key)
+		if a.live {
+			fn(key, a.pop, a.sup)
 		}
 	}
 	for key := range g.loose {
-		if _, ok := g.exact[key]; ok {
+		if _, ok := g.exact[key]; ok || len(key) < minLooseName || inGen(key) {
 			continue
 		}
-		pop, sup, live := 0, false, false
-		visit(g.loose, key, &pop, &sup, &live)
-		if live {
-			fn(key, pop, sup)
+		var a agg
+		chain(&a, g.loose, key)
+		if a.live {
+			fn(key, a.pop, a.sup)
 		}
 	}
 }

@@ -1,0 +1,320 @@
+// Package eval scores sitrep's output against gold annotations: a
+// sentence corpus ({"id","text","events":[...]}) or a whole-document gold
+// file in the shared format. It is what analysts run after changing a
+// dictionary.
+package eval
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sitrep/sitrep"
+)
+
+// GoldEvent is an expected event of a sentence.
+type GoldEvent struct {
+	Source   string `json:"source"`
+	Target   string `json:"target"`
+	PLOVER   string `json:"plover"`
+	CAMEO    string `json:"cameo"`
+	Modality string `json:"modality,omitempty"`
+}
+
+// Sentence is one line of a sentence corpus.
+type Sentence struct {
+	ID        string      `json:"id"`
+	Text      string      `json:"text"`
+	Published string      `json:"published,omitempty"`
+	Events    []GoldEvent `json:"events"`
+	Tags      []string    `json:"tags,omitempty"`
+}
+
+// Counts are true positives, false positives and false negatives.
+type Counts struct{ TP, FP, FN int }
+
+// P is precision.
+func (c Counts) P() float64 {
+	if c.TP+c.FP == 0 {
+		return 0
+	}
+	return float64(c.TP) / float64(c.TP+c.FP)
+}
+
+// R is recall.
+func (c Counts) R() float64 {
+	if c.TP+c.FN == 0 {
+		return 0
+	}
+	return float64(c.TP) / float64(c.TP+c.FN)
+}
+
+// F1 is the harmonic mean of P and R.
+func (c Counts) F1() float64 {
+	p, r := c.P(), c.R()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+func (c *Counts) add(o Counts) { c.TP += o.TP; c.FP += o.FP; c.FN += o.FN }
+
+// Report is the result of scoring a sentence corpus.
+type Report struct {
+	Sentences int
+	// Type scores PLOVER types alone; Triple scores (source country,
+	// target country, type); CAMEO scores the CAMEO root with the triple.
+	Type, Triple, Root Counts
+	PerType            map[string]*Counts
+	// Confusion[gold][predicted], "-" for none.
+	Confusion map[string]map[string]int
+	// NoEvent counts sentences without gold events, and how many of them
+	// got no predicted event.
+	NoEvent, NoEventEmpty int
+	// Misses lists sentences with an error, for --verbose.
+	Misses []string
+}
+
+// ActorKey is how an event side is compared: its country, or for
+// international actors the first three letters of the code (IGO, IMG).
+func ActorKey(a sitrep.Actor) string {
+	if a.Country != "" {
+		return a.Country
+	}
+	if len(a.Code) >= 3 {
+		return a.Code[:3]
+	}
+	return ""
+}
+
+var undirected = map[string]bool{"CONSULT": true, "AGREE": true, "COOPERATE": true}
+
+type triple struct{ s, t, p, root string }
+
+func norm(t triple) triple {
+	if undirected[t.p] && t.t < t.s {
+		t.s, t.t = t.t, t.s
+	}
+	return t
+}
+
+// Score compares the predicted events of one sentence with its gold
+// events and adds to the report.
+func (r *Report) Score(s Sentence, pred []sitrep.Event) {
+	if r.PerType == nil {
+		r.PerType = map[string]*Counts{}
+		r.Confusion = map[string]map[string]int{}
+	}
+	r.Sentences++
+	var ps []sitrep.Event
+	for _, e := range pred {
+		if e.PLOVER != "" && e.PLOVER != "STATEMENT" {
+			ps = append(ps, e)
+		}
+	}
+	if len(s.Events) == 0 {
+		r.NoEvent++
+		if len(ps) == 0 {
+			r.NoEventEmpty++
+		}
+	}
+	// types as multisets
+	gt := map[string]int{}
+	for _, g := range s.Events {
+		gt[strings.ToUpper(g.PLOVER)]++
+	}
+	pt := map[string]int{}
+	for _, p := range ps {
+		pt[p.PLOVER]++
+	}
+	var c Counts
+	for k, n := range gt {
+		m := pt[k]
+		tp := min(n, m)
+		c.TP += tp
+		c.FN += n - tp
+		pc := r.per(k)
+		pc.TP += tp
+		pc.FN += n - tp
+	}
+	for k, m := range pt {
+		n := gt[k]
+		if m > n {
+			c.FP += m - n
+			r.per(k).FP += m - n
+		}
+	}
+	r.Type.add(c)
+	// triples
+	var gts, pts []triple
+	for _, g := range s.Events {
+		gts = append(gts, norm(triple{g.Source, g.Target, strings.ToUpper(g.PLOVER), rootOf(g.CAMEO)}))
+	}
+	for _, p := range ps {
+		pts = append(pts, norm(triple{ActorKey(p.Source), ActorKey(p.Target), p.PLOVER, rootOf(p.CAMEO)}))
+	}
+	tc, rc := matchTriples(gts, pts)
+	r.Triple.add(tc)
+	r.Root.add(rc)
+	// confusion: pair gold and predicted in order
+	used := make([]bool, len(ps))
+	for _, g := range s.Events {
+		gp := strings.ToUpper(g.PLOVER)
+		best := -1
+		for i, p := range ps {
+			if used[i] {
+				continue
+			}
+			if p.PLOVER == gp {
+				best = i
+				break
+			}
+			if best < 0 {
+				best = i
+			}
+		}
+		got := "-"
+		if best >= 0 {
+			used[best] = true
+			got = ps[best].PLOVER
+		}
+		r.conf(gp, got)
+	}
+	for i, p := range ps {
+		if !used[i] {
+			r.conf("-", p.PLOVER)
+		}
+	}
+	if tc.FP > 0 || tc.FN > 0 {
+		var want, got []string
+		for _, t := range gts {
+			want = append(want, fmt.Sprintf("%s>%s %s", t.s, t.t, t.p))
+		}
+		for _, p := range ps {
+			got = append(got, fmt.Sprintf("%s>%s %s %s", ActorKey(p.Source), ActorKey(p.Target), p.PLOVER, p.CAMEO))
+		}
+		r.Misses = append(r.Misses, fmt.Sprintf("%s: want [%s] got [%s] :: %s", s.ID, strings.Join(want, "; "), strings.Join(got, "; "), s.Text))
+	}
+}
+
+func rootOf(code string) string {
+	if len(code) >= 2 {
+		return code[:2]
+	}
+	return code
+}
+
+func matchTriples(gold, pred []triple) (Counts, Counts) {
+	var tc, rc Counts
+	used := make([]bool, len(pred))
+	usedR := make([]bool, len(pred))
+	for _, g := range gold {
+		hit := false
+		for i, p := range pred {
+			if !used[i] && p.s == g.s && p.t == g.t && p.p == g.p {
+				used[i], hit = true, true
+				break
+			}
+		}
+		if hit {
+			tc.TP++
+		} else {
+			tc.FN++
+		}
+		hit = false
+		for i, p := range pred {
+			if !usedR[i] && p.s == g.s && p.t == g.t && p.p == g.p && p.root == g.root {
+				usedR[i], hit = true, true
+				break
+			}
+		}
+		if hit {
+			rc.TP++
+		} else {
+			rc.FN++
+		}
+	}
+	for i := range pred {
+		if !used[i] {
+			tc.FP++
+		}
+		if !usedR[i] {
+			rc.FP++
+		}
+	}
+	return tc, rc
+}
+
+func (r *Report) per(k string) *Counts {
+	c := r.PerType[k]
+	if c == nil {
+		c = &Counts{}
+		r.PerType[k] = c
+	}
+	return c
+}
+
+func (r *Report) conf(gold, pred string) {
+	if r.Confusion[gold] == nil {
+		r.Confusion[gold] = map[string]int{}
+	}
+	r.Confusion[gold][pred]++
+}
+
+// NoEventRate is the share of event-free sentences that got no event.
+func (r *Report) NoEventRate() float64 {
+	if r.NoEvent == 0 {
+		return 1
+	}
+	return float64(r.NoEventEmpty) / float64(r.NoEvent)
+}
+
+// Print writes the report: per-type P/R/F1, micro scores and a confusion table.
+func (r *Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "%d sentences\n\n%-10s %6s %6s %6s %5s %5s %5s\n", r.Sentences, "PLOVER", "P", "R", "F1", "TP", "FP", "FN")
+	types := make([]string, 0, len(r.PerType))
+	for k := range r.PerType {
+		types = append(types, k)
+	}
+	sort.Strings(types)
+	for _, k := range types {
+		c := r.PerType[k]
+		fmt.Fprintf(w, "%-10s %6.2f %6.2f %6.2f %5d %5d %5d\n", k, c.P(), c.R(), c.F1(), c.TP, c.FP, c.FN)
+	}
+	fmt.Fprintf(w, "\nmicro PLOVER type                 P=%.3f R=%.3f F1=%.3f\n", r.Type.P(), r.Type.R(), r.Type.F1())
+	fmt.Fprintf(w, "micro (source, target, type)      P=%.3f R=%.3f F1=%.3f\n", r.Triple.P(), r.Triple.R(), r.Triple.F1())
+	fmt.Fprintf(w, "micro (source, target, type, root) P=%.3f R=%.3f F1=%.3f\n", r.Root.P(), r.Root.R(), r.Root.F1())
+	fmt.Fprintf(w, "sentences without events left empty: %d/%d (%.1f%%)\n", r.NoEventEmpty, r.NoEvent, 100*r.NoEventRate())
+	// confusion
+	labels := map[string]bool{"-": true}
+	for g, row := range r.Confusion {
+		labels[g] = true
+		for p := range row {
+			labels[p] = true
+		}
+	}
+	var ls []string
+	for l := range labels {
+		ls = append(ls, l)
+	}
+	sort.Strings(ls)
+	fmt.Fprintf(w, "\nconfusion (rows gold, columns predicted, - none)\n%-10s", "")
+	for _, l := range ls {
+		fmt.Fprintf(w, " %5.5s", l)
+	}
+	fmt.Fprintln(w)
+	for _, g := range ls {
+		fmt.Fprintf(w, "%-10s", g)
+		for _, p := range ls {
+			n := r.Confusion[g][p]
+			if n == 0 {
+				fmt.Fprintf(w, " %5s", ".")
+			} else {
+				fmt.Fprintf(w, " %5d", n)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
