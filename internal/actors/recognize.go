@@ -235,6 +235,7 @@ type np struct {
 	possessive bool
 	locative   bool
 	sentStart  bool
+	former     bool
 }
 
 func (d *Dictionary) sentenceMentions(doc *Doc, si int, capsMid map[string]bool, date string) []Mention {
@@ -287,6 +288,8 @@ func (doc *Doc) sourceText(toks []text.Token) string {
 	return string(b)
 }
 
+func (doc *Doc) sourceName(toks []text.Token, a, b int) string { return joinText(toks, a, b) }
+
 func isNameToken(t text.Token) bool {
 	return t.Kind == text.Word && (t.Cap || hasNamePrefix(t.Text))
 }
@@ -301,9 +304,12 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 		p.locative = locativePreps[prev.Key] || (i > 1 && toks[i-1].Key == "the" && locativePreps[toks[i-2].Key])
 	}
 	// determiners
-	for i < len(toks) && determiners[toks[i].Key] {
+	for i < len(toks) && (determiners[toks[i].Key] || toks[i].Key == "retired" || toks[i].Key == "ex") {
 		if _, ok := itemAt[i]; ok {
 			break
+		}
+		if toks[i].Key == "former" || toks[i].Key == "retired" || toks[i].Key == "ex" {
+			p.former = true
 		}
 		i++
 	}
@@ -327,6 +333,23 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 			// "Kurdish-led", "Iranian-backed" are handled by the tokenizer as one token; skip joiners
 			continue
 		}
+		if (e.Kind == KindCountry || e.Kind == KindCapital || e.Kind == KindPlace) && !poss {
+			// "UK troops", "U.S. Marines", "Istanbul police": a name used as a modifier
+			if nx, ok := itemAt[it.t1]; ok && nx.e.Kind == KindAgent && nx.e.AgentKind != AgentTitle {
+				c := e.Country
+				if e.Kind == KindPlace {
+					if pl, ok := d.resolvePlace(doc.sourceName(toks, it.t0, it.t1), nil); ok {
+						c = pl.Country
+					}
+				}
+				if c != "" {
+					p.country, p.countryTok = c, i
+					i = it.t1
+					consumed = true
+					continue
+				}
+			}
+		}
 		if (e.Kind == KindCountry || e.Kind == KindCapital) && poss {
 			// Turkey's defence ministry / Damascus's appeal: a modifier if a head follows
 			if nx, ok := itemAt[it.t1+1]; ok && (nx.e.Kind == KindAgent || nx.e.Kind == KindOrg) {
@@ -342,6 +365,20 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 			}
 		}
 		break
+	}
+	// "Yemeni tribal gunmen", "Syrian wheat growers": up to two plain words
+	// between a country modifier and the agent that heads the phrase
+	if p.country != "" {
+		for skip := 1; skip <= 2 && i+skip < len(toks); skip++ {
+			w := toks[i+skip-1]
+			if _, ok := itemAt[i+skip-1]; ok || w.Kind != text.Word || w.Cap {
+				break
+			}
+			if nx, ok := itemAt[i+skip]; ok && nx.e.Kind == KindAgent && (nx.e.AgentKind == AgentGroup || nx.e.AgentKind == AgentRole) {
+				i += skip
+				break
+			}
+		}
 	}
 	headStart := i
 	// heads
@@ -492,6 +529,14 @@ func joinText(toks []text.Token, a, b int) string {
 
 func (d *Dictionary) interpret(doc *Doc, si int, toks []text.Token, p *np, date string) []Mention {
 	out := d.interpretNP(doc, si, toks, p, date)
+	if p.former {
+		for i := range out {
+			if out[i].Kind == MPerson || out[i].Kind == MGroup {
+				out[i].Sectors = []string{"ELI"}
+				out[i].Code = code(out[i].Country, out[i].Sectors)
+			}
+		}
+	}
 	var srcs []string
 	for _, e := range []*Entry{p.person, p.org, p.agentOrg, p.role, p.group, p.countryE, p.demonym, p.capital, p.place} {
 		if e != nil && e.Source != "" {
@@ -632,7 +677,8 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 		if p.possessive {
 			m = mk(MCountry, headStart, p.t1)
 		}
-		m.Country, m.Code = p.countryE.Country, p.countryE.Country
+		// a country standing alone as an actor is its government, as ICEWS codes it
+		m.Country, m.Sectors, m.Code = p.countryE.Country, []string{"GOV"}, p.countryE.Country+"GOV"
 		out = append(out, m)
 	case p.capital != nil && p.name[0] < 0:
 		kind := MMetonym
@@ -748,6 +794,19 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 						if len(m.Sectors) == 0 {
 							m.Sectors = o.Sectors
 						}
+					}
+				}
+				if m.Country == "" && m.Kind == MGroup && i+1 < len(ms) && ms[i+1].Tok0 == m.Tok1+1 && m.Tok1 < len(doc.Tokens[si]) {
+					// "residents of Aleppo", "refugees from Syria"
+					if prep := doc.Tokens[si][m.Tok1].Key; prep == "of" || prep == "from" {
+						o := ms[i+1]
+						c := o.Country
+						if c == "" && o.Kind == MPlace {
+							if pl, ok := d.resolvePlace(o.Text, nil); ok {
+								c = pl.Country
+							}
+						}
+						m.Country = c
 					}
 				}
 				if m.Country == "" {

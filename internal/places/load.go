@@ -2,10 +2,6 @@ package places
 
 import (
 	"bufio"
-	"bytes"
-	"compress/gzip"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,44 +9,17 @@ import (
 	"strings"
 )
 
-// loadGenerated reads data/places.tsv.gz (format: see gen/main.go and
-// README.md). Decompression runs in its own goroutine and hands over
-// chunks of whole lines, so that it overlaps with parsing and indexing.
-func (g *Gazetteer) loadGenerated(gz []byte) error {
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return fmt.Errorf("places: places.tsv.gz: %w", err)
-	}
-	// The gzip trailer holds the uncompressed size: size the tables from it.
-	size := 0
-	if len(gz) >= 4 {
-		size = int(binary.LittleEndian.Uint32(gz[len(gz)-4:]))
-	}
-	rows := size/56 + 1024
-	g.entries = make([]entry, 0, rows)
-	g.nodes = make([]node, 0, rows+rows/16)
+// loadGenerated reads data/places.tsv (format: see README.md).
+func (g *Gazetteer) loadGenerated(data string) error {
+	rows := strings.Count(data, "\n") + 1
+	g.entries = make([]entry, 0, rows+1024)
+	g.nodes = make([]node, 0, rows/4)
 	g.exact = make(map[string]int32, 8192)
 	g.loose = make(map[string]int32, 16384)
 	g.admin1s = make([]string, 0, 4096)
-
-	chunks := make(chan string, 8)
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(chunks)
-		readErr <- readChunks(zr, chunks)
-	}()
 	p := genParser{g: g}
-	var parseErr error
-	for chunk := range chunks {
-		if parseErr == nil {
-			parseErr = p.parse(chunk)
-		}
-	}
-	if err := <-readErr; err != nil {
-		return fmt.Errorf("places: places.tsv.gz: %w", err)
-	}
-	if parseErr != nil {
-		return parseErr
+	if err := p.parse(data); err != nil {
+		return err
 	}
 	g.nGen = len(g.entries)
 	if !g.genSorted {
@@ -60,34 +29,6 @@ func (g *Gazetteer) loadGenerated(gz []byte) error {
 		}
 	}
 	return nil
-}
-
-// readChunks sends the decompressed text in chunks that end at a line end.
-func readChunks(r io.Reader, out chan<- string) error {
-	buf := make([]byte, 256<<10)
-	n := 0
-	for {
-		m, err := io.ReadFull(r, buf[n:])
-		n += m
-		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
-		if err != nil && !eof {
-			return err
-		}
-		if eof {
-			if n > 0 {
-				out <- string(buf[:n])
-			}
-			return nil
-		}
-		cut := bytes.LastIndexByte(buf[:n], '\n')
-		if cut < 0 {
-			// A line longer than the buffer: grow it.
-			buf = append(buf, make([]byte, len(buf))...)
-			continue
-		}
-		out <- string(buf[:cut+1])
-		n = copy(buf, buf[cut+1:n])
-	}
 }
 
 // genParser keeps the state of the generated file across chunks.
@@ -106,20 +47,17 @@ func (p *genParser) parse(data string) error {
 	g := p.g
 	for len(data) > 0 {
 		p.lineNo++
-		i := strings.IndexByte(data, '\n')
-		var line string
-		if i < 0 {
-			line, data = data, ""
-		} else {
-			line, data = data[:i], data[i+1:]
-		}
-		if line == "" {
+		// One pass over the line: cut it into columns at tabs.
+		var ncols int
+		ncols, data = scanLine(data, p.cols[:])
+		line := p.cols[0]
+		if ncols == 1 && line == "" {
 			continue
 		}
 		switch line[0] {
 		case '#':
-			if v, ok := strings.CutPrefix(line, "#fold\t"); ok {
-				p.trustKeys = v == FoldVersion
+			if line == "#fold" && ncols == 2 {
+				p.trustKeys = p.cols[1] == FoldVersion
 				g.genSorted = p.trustKeys
 			}
 			continue
@@ -127,10 +65,10 @@ func (p *genParser) parse(data string) error {
 			g.admin1s = append(g.admin1s, line[1:])
 			continue
 		case '+':
-			key, num, ok := strings.Cut(line[1:], "\t")
-			n, ok2 := parseUint(num)
-			if !ok || !ok2 || int(n) >= len(g.entries) {
-				return fmt.Errorf("places: places.tsv.gz:%d: bad extra key line", p.lineNo)
+			key := line[1:]
+			n, ok := parseUint(p.cols[1])
+			if ncols != 2 || !ok || int(n) >= len(g.entries) {
+				return fmt.Errorf("places: places.tsv:%d: bad extra key line", p.lineNo)
 			}
 			if !p.trustKeys {
 				key = Fold(key)
@@ -139,21 +77,21 @@ func (p *genParser) parse(data string) error {
 			continue
 		}
 		cols := p.cols[:]
-		if splitTabs(line, cols) != len(cols) {
-			return fmt.Errorf("places: places.tsv.gz:%d: want %d columns", p.lineNo, len(cols))
+		if ncols != len(cols) {
+			return fmt.Errorf("places: places.tsv:%d: want %d columns", p.lineNo, len(cols))
 		}
 		lat, ok1 := parseMicro(cols[3])
 		lon, ok2 := parseMicro(cols[4])
 		pop, ok3 := parseUint(cols[6])
 		id, ok4 := parseUint(cols[7])
 		if !ok1 || !ok2 || !ok3 || !ok4 {
-			return fmt.Errorf("places: places.tsv.gz:%d: bad number", p.lineNo)
+			return fmt.Errorf("places: places.tsv:%d: bad number", p.lineNo)
 		}
 		a1 := int32(-1)
 		if cols[5] != "" {
 			r, ok := parseUint(cols[5])
 			if !ok || int(r) >= len(g.admin1s) {
-				return fmt.Errorf("places: places.tsv.gz:%d: bad region number %q", p.lineNo, cols[5])
+				return fmt.Errorf("places: places.tsv:%d: bad region number %q", p.lineNo, cols[5])
 			}
 			a1 = r
 		}
@@ -186,21 +124,30 @@ func (p *genParser) parse(data string) error {
 	return nil
 }
 
-// splitTabs splits line into exactly len(cols) columns and returns the
-// number found (len(cols)+1 when there are too many).
-func splitTabs(line string, cols []string) int {
-	n := 0
-	for n < len(cols) {
-		i := strings.IndexByte(line, '\t')
-		if i < 0 {
-			cols[n] = line
-			return n + 1
+// scanLine cuts the first line of data into TAB-separated columns and
+// returns their number (len(cols)+1 when there are more) and the rest of
+// data. A byte loop: columns are too short for IndexByte to pay off.
+func scanLine(data string, cols []string) (int, string) {
+	n, start := 0, 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '\t':
+			if n < len(cols) {
+				cols[n] = data[start:i]
+			}
+			n++
+			start = i + 1
+		case '\n':
+			if n < len(cols) {
+				cols[n] = data[start:i]
+			}
+			return n + 1, data[i+1:]
 		}
-		cols[n] = line[:i]
-		line = line[i+1:]
-		n++
 	}
-	return n + 1
+	if n < len(cols) {
+		cols[n] = data[start:]
+	}
+	return n + 1, ""
 }
 
 // parseMicro parses a coordinate in degrees ("-70.027") into micro-degrees.

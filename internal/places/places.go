@@ -2,18 +2,18 @@
 // coordinates, country (ISO 3166-1 alpha-3) and first-level region.
 //
 // The bulk of it is generated from GeoNames (CC BY 4.0, see README.md) into
-// data/places.tsv.gz; data/conflict_places.tsv is a hand-written supplement
+// data/places.tsv; data/conflict_places.tsv is a hand-written supplement
 // of regions, areas and places that conflict reporting names differently.
 // A user file in the supplement format extends or overrides both
 // (Gazetteer.LoadFile).
 package places
 
-//go:generate go run ./gen -in /tmp/gaz/node_modules -iso data/iso2to3.tsv -out data/places.tsv.gz
+//go:generate go run ./gen -in /tmp/gaz/node_modules -iso data/iso2to3.tsv -out data/places.tsv
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -38,8 +38,29 @@ func kindCode(kind string) (uint8, bool) {
 	return 0, false
 }
 
+// dataFS holds the data files. It embeds the directory rather than each
+// file so that the package (and the generator, which imports it) still
+// compiles when places.tsv has not been generated yet.
+//
 //go:embed data
 var dataFS embed.FS
+
+// readData returns an embedded file as a string, copied once.
+func readData(name string) (string, error) {
+	f, err := dataFS.Open("data/" + name)
+	if err != nil {
+		return "", fmt.Errorf("places: %w", err)
+	}
+	defer f.Close()
+	var sb strings.Builder
+	if st, err := f.Stat(); err == nil {
+		sb.Grow(int(st.Size()))
+	}
+	if _, err := io.Copy(&sb, f); err != nil {
+		return "", fmt.Errorf("places: read %s: %w", name, err)
+	}
+	return sb.String(), nil
+}
 
 // Place is one entry of the gazetteer.
 type Place struct {
@@ -94,7 +115,7 @@ type node struct {
 // Load; it is then safe for concurrent reads. LoadFile must not run
 // concurrently with reads.
 type Gazetteer struct {
-	// entries[:nGen] come from places.tsv.gz; when genSorted they are
+	// entries[:nGen] come from places.tsv; when genSorted they are
 	// sorted by key and found by binary search, and only their extra keys
 	// are in exact. Supplement and user entries follow.
 	entries   []entry
@@ -115,28 +136,28 @@ type Gazetteer struct {
 // Load builds the gazetteer from the embedded data.
 func Load() (*Gazetteer, error) {
 	g := &Gazetteer{countries: []string{""}, countryIx: map[string]uint16{"": 0}, articleCountry: []bool{false}}
-	ac, err := dataFS.ReadFile("data/arabic_article_countries.txt")
+	articleCountries, err := readData("arabic_article_countries.txt")
 	if err != nil {
-		return nil, fmt.Errorf("places: %w", err)
+		return nil, err
 	}
-	for _, line := range strings.Split(string(ac), "\n") {
+	for _, line := range strings.Split(articleCountries, "\n") {
 		line = strings.TrimSpace(line)
 		if line != "" && !strings.HasPrefix(line, "#") {
 			g.articleCountry[g.country(line)] = true
 		}
 	}
-	gz, err := dataFS.ReadFile("data/places.tsv.gz")
+	generated, err := readData("places.tsv")
 	if err != nil {
-		return nil, fmt.Errorf("places: %w (run go generate ./internal/places/)", err)
+		return nil, fmt.Errorf("%w (run go generate ./internal/places/)", err)
 	}
-	if err := g.loadGenerated(gz); err != nil {
+	if err := g.loadGenerated(generated); err != nil {
 		return nil, err
 	}
-	sup, err := dataFS.ReadFile("data/conflict_places.tsv")
+	supplement, err := readData("conflict_places.tsv")
 	if err != nil {
-		return nil, fmt.Errorf("places: %w", err)
+		return nil, err
 	}
-	if err := g.loadSupplement(bytes.NewReader(sup), "conflict_places.tsv", tierSupplement); err != nil {
+	if err := g.loadSupplement(strings.NewReader(supplement), "conflict_places.tsv", tierSupplement); err != nil {
 		return nil, err
 	}
 	return g, nil

@@ -1,8 +1,6 @@
 package places
 
 import (
-	"bytes"
-	"compress/gzip"
 	"math"
 	"os"
 	"path/filepath"
@@ -272,6 +270,15 @@ func TestRegionsAndAreas(t *testing.T) {
 			t.Errorf("Resolve(%q) = %+v, want %s %s near %.2f,%.2f", c.name, p, c.country, c.kind, c.lat, c.lon)
 		}
 	}
+	// A region's seat of the same name comes first; an unrelated small town
+	// of the same name does not.
+	if k := g.Lookup("Kherson"); len(k) < 2 || k[0].Kind != KindCity || k[1].Kind != KindRegion {
+		t.Errorf("Lookup(Kherson) = %+v, want the city then the oblast", k)
+	}
+	w := g.Lookup("Washington")
+	if len(w) < 3 || w[0].Admin1 != "District of Columbia" || w[1].Kind != KindRegion {
+		t.Errorf("Lookup(Washington) starts %+v, want the capital then the state", w[:min(3, len(w))])
+	}
 	// Idlib alone is the city; the region is among the candidates.
 	idlib := g.Lookup("Idlib")
 	if len(idlib) < 2 || idlib[0].Kind != KindCity || idlib[0].Country != "SYR" {
@@ -438,9 +445,9 @@ func TestLoadFile(t *testing.T) {
 func TestUnsortedFallback(t *testing.T) {
 	g := &Gazetteer{countries: []string{""}, countryIx: map[string]uint16{"": 0}, articleCountry: []bool{false}}
 	g.articleCountry[g.country("SYR")] = true
-	gz := gzipString(t, "#fold\told\n=Damascus\nzzz town\tZzz Town\tUSA\t1\t2\t\t5\t7\tc\n"+
+	tsv := ("#fold\told\n=Damascus\nzzz town\tZzz Town\tUSA\t1\t2\t\t5\t7\tc\n" +
 		"damascus\tDamascus\tSYR\t33.5\t36.3\t0\t100\t9\tc\n+ash sham\t1\n")
-	if err := g.loadGenerated(gz); err != nil {
+	if err := g.loadGenerated(tsv); err != nil {
 		t.Fatal(err)
 	}
 	if g.genSorted {
@@ -455,17 +462,4 @@ func TestUnsortedFallback(t *testing.T) {
 	if p.Admin1 != "Damascus" || p.GeonamesID != 9 || p.Population != 100 {
 		t.Errorf("Resolve(damascus) = %+v", p)
 	}
-}
-
-func gzipString(t *testing.T, s string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write([]byte(s)); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

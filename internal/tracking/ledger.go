@@ -1,0 +1,366 @@
+package tracking
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/text"
+)
+
+// CanonAgreement is one agreement followed across documents.
+type CanonAgreement struct {
+	ID         string              `json:"id"`
+	Name       string              `json:"name"`
+	Kind       string              `json:"kind"`
+	Aliases    []string            `json:"aliases"`
+	Date       *string             `json:"date"`
+	Parties    []sitrep.Actor      `json:"parties"`
+	Monitors   []sitrep.Actor      `json:"monitors"`
+	Provisions []string            `json:"provisions"`
+	Status     string              `json:"status"`
+	Score      int                 `json:"score"`
+	ScoreWord  string              `json:"score_word"`
+	Timeline   []sitrep.StatusStep `json:"timeline"`
+	Documents  []string            `json:"documents"`
+}
+
+// CanonCommitment is one commitment followed across documents.
+type CanonCommitment struct {
+	ID        string              `json:"id"`
+	Kind      string              `json:"kind"`
+	By        sitrep.Actor        `json:"by"`
+	To        sitrep.Actor        `json:"to"`
+	What      string              `json:"what"`
+	Agreement string              `json:"agreement,omitempty"`
+	Status    string              `json:"status"`
+	Timeline  []sitrep.StatusStep `json:"timeline"`
+	Documents []string            `json:"documents"`
+	words     map[string]bool
+}
+
+// Ledger holds the canonical agreements and commitments of a corpus. Add
+// documents in publication order; every status change keeps its evidence,
+// and a report that contradicts an earlier one is kept beside it.
+type Ledger struct {
+	Agreements  []*CanonAgreement
+	Commitments []*CanonCommitment
+}
+
+// Add merges one document's agreements and commitments into the ledger.
+// A near-duplicate (Document.DuplicateOf set) adds nothing.
+func (l *Ledger) Add(x *sitrep.Extraction) {
+	if x.Document.DuplicateOf != nil && *x.Document.DuplicateOf != "" {
+		return
+	}
+	local := map[string]string{} // document agreement id -> canonical id
+	for _, a := range x.Agreements {
+		ca := l.matchAgreement(a)
+		if ca == nil {
+			ca = &CanonAgreement{ID: fmt.Sprintf("AG%d", len(l.Agreements)+1), Name: a.Name, Kind: a.Kind, Status: StatusUnknown, Parties: []sitrep.Actor{}, Monitors: []sitrep.Actor{}, Provisions: []string{}}
+			l.Agreements = append(l.Agreements, ca)
+		}
+		local[a.ID] = ca.ID
+		ca.merge(x, a)
+	}
+	for _, c := range x.Commitments {
+		cc := l.matchCommitment(c)
+		if cc == nil {
+			cc = &CanonCommitment{ID: fmt.Sprintf("CM%d", len(l.Commitments)+1), Kind: c.Kind, By: c.By, To: c.To, What: c.What, words: topicWords(c.What)}
+			l.Commitments = append(l.Commitments, cc)
+		}
+		if c.Agreement != "" && cc.Agreement == "" {
+			cc.Agreement = local[c.Agreement]
+		}
+		cc.merge(x, c)
+	}
+}
+
+func countries(as []sitrep.Actor) map[string]bool {
+	m := map[string]bool{}
+	for _, a := range as {
+		if a.Country != "" {
+			m[a.Country] = true
+		}
+	}
+	return m
+}
+
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func compatibleKinds(a, b string) bool {
+	if a == b || a == "agreement" || b == "agreement" {
+		return true
+	}
+	return a != "ceasefire" && b != "ceasefire"
+}
+
+func daysApart(a, b string) int {
+	ta, err1 := time.Parse("2006-01-02", pad(a))
+	tb, err2 := time.Parse("2006-01-02", pad(b))
+	if err1 != nil || err2 != nil {
+		return 1 << 20
+	}
+	d := ta.Sub(tb).Hours() / 24
+	if d < 0 {
+		d = -d
+	}
+	return int(d)
+}
+
+func pad(d string) string {
+	switch len(d) {
+	case 4:
+		return d + "-01-01"
+	case 7:
+		return d + "-01"
+	}
+	return d
+}
+
+// matchAgreement finds the canonical agreement a document's agreement is
+// about: same parties, compatible kind, and the same date when both give
+// one; without parties, a name that shares most of its words.
+func (l *Ledger) matchAgreement(a sitrep.Agreement) *CanonAgreement {
+	ap := countries(a.Parties)
+	var best *CanonAgreement
+	bestScore := 0.0
+	for _, ca := range l.Agreements {
+		if !compatibleKinds(a.Kind, ca.Kind) {
+			continue
+		}
+		if a.Date != nil && ca.Date != nil && len(*a.Date) == 10 && len(*ca.Date) == 10 && daysApart(*a.Date, *ca.Date) > 3 {
+			continue
+		}
+		score := 0.0
+		cp := countries(ca.Parties)
+		switch {
+		case len(ap) > 0 && len(cp) > 0 && sameSet(ap, cp):
+			score = 2
+		case len(ap) > 0 && len(cp) > 0:
+			continue
+		}
+		score += jaccard(topicWords(a.Name), topicWords(ca.Name+" "+strings.Join(ca.Aliases, " ")))
+		if a.Date != nil && ca.Date != nil && *a.Date == *ca.Date {
+			score += 1
+		}
+		if score >= 0.5 && score > bestScore {
+			best, bestScore = ca, score
+		}
+	}
+	return best
+}
+
+func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
+	if ca.Date == nil && a.Date != nil {
+		v := *a.Date
+		ca.Date = &v
+	}
+	if a.Name != ca.Name && !contains(ca.Aliases, a.Name) {
+		ca.Aliases = append(ca.Aliases, a.Name)
+	}
+	for _, p := range a.Parties {
+		ca.Parties = addCountryActor(ca.Parties, p)
+	}
+	for _, m := range a.Monitors {
+		ca.Monitors = addCountryActor(ca.Monitors, m)
+	}
+	for _, p := range a.Provisions {
+		ca.Provisions = appendUnique(ca.Provisions, p)
+	}
+	if !contains(ca.Documents, x.Document.ID) {
+		ca.Documents = append(ca.Documents, x.Document.ID)
+	}
+	for _, st := range a.Evidence {
+		st.Document, st.Outlet = x.Document.ID, x.Document.Outlet
+		if st.Date == nil {
+			st.Date = x.Document.Published
+		}
+		ca.Timeline = appendStep(ca.Timeline, st, agreementConflict)
+	}
+	ca.Status, ca.Score = StatusUnknown, 0
+	for _, st := range ca.Timeline {
+		ca.Status = st.Status
+		if st.Status == StatusDemanded {
+			ca.Status = StatusImplementing
+		}
+		ca.Score = st.Score
+	}
+	ca.ScoreWord = ScoreWord(ca.Score)
+}
+
+func addCountryActor(list []sitrep.Actor, a sitrep.Actor) []sitrep.Actor {
+	for _, o := range list {
+		if o.Country == a.Country && (o.Code == a.Code || o.Entity == a.Entity) {
+			return list
+		}
+	}
+	return addActor(list, a)
+}
+
+// agreementConflict: a report of stalling or violation against one of
+// progress (or the reverse) from another outlet within two weeks.
+func agreementConflict(prev, next sitrep.StatusStep) bool {
+	neg := func(s string) bool { return s == StatusStalled || s == StatusViolated }
+	pos := func(s string) bool { return s == StatusImplementing || s == StatusCompleted }
+	return (neg(prev.Status) && pos(next.Status)) || (pos(prev.Status) && neg(next.Status))
+}
+
+func commitmentConflict(prev, next sitrep.StatusStep) bool {
+	neg := func(s string) bool { return s == "stalled" || s == "refused" }
+	pos := func(s string) bool { return s == "in_progress" || s == "delivered" }
+	return (neg(prev.Status) && pos(next.Status)) || (pos(prev.Status) && neg(next.Status))
+}
+
+// appendStep adds a status step: the same status from the same document
+// is one step; a step that disagrees with the latest step of another
+// outlet in the previous two weeks names it in Contradicts. Nothing is
+// overwritten.
+func appendStep(tl []sitrep.StatusStep, st sitrep.StatusStep, conflict func(a, b sitrep.StatusStep) bool) []sitrep.StatusStep {
+	for _, o := range tl {
+		if o.Document == st.Document && o.Status == st.Status {
+			return tl
+		}
+	}
+	for i := len(tl) - 1; i >= 0; i-- {
+		o := tl[i]
+		if o.Document == st.Document {
+			continue
+		}
+		if o.Date != nil && st.Date != nil && daysApart(*o.Date, *st.Date) > 14 {
+			break
+		}
+		if o.Outlet != st.Outlet && conflict(o, st) {
+			st.Contradicts = o.Document
+		}
+		break
+	}
+	tl = append(tl, st)
+	sort.SliceStable(tl, func(i, j int) bool {
+		di, dj := "", ""
+		if tl[i].Date != nil {
+			di = *tl[i].Date
+		}
+		if tl[j].Date != nil {
+			dj = *tl[j].Date
+		}
+		return di < dj
+	})
+	return tl
+}
+
+var stop = map[string]bool{"the": true, "and": true, "for": true, "with": true, "from": true, "that": true, "this": true, "help": true, "their": true, "its": true, "into": true, "syria": true, "turkey": true}
+
+// topicWords are the content words of a phrase, folded and cut to six
+// letters so that defence/defense and modernise/modernisation meet.
+func topicWords(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		if len(w) < 4 || stop[w] {
+			continue
+		}
+		w = strings.ReplaceAll(w, "defence", "defense")
+		if len(w) > 6 {
+			w = w[:6]
+		}
+		m[w] = true
+	}
+	return m
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a)+len(b)-n)
+}
+
+func overlapShare(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for k := range a {
+		if b[k] {
+			n++
+		}
+	}
+	return float64(n) / float64(min(len(a), len(b)))
+}
+
+// matchCommitment finds the canonical commitment between the same two
+// countries (in either direction: a request answered by a delivery) about
+// the same thing.
+func (l *Ledger) matchCommitment(c sitrep.Commitment) *CanonCommitment {
+	w := topicWords(c.What)
+	var best *CanonCommitment
+	bestScore := 0.0
+	for _, cc := range l.Commitments {
+		pair := (cc.By.Country == c.By.Country && cc.To.Country == c.To.Country) || (cc.By.Country == c.To.Country && cc.To.Country == c.By.Country)
+		if !pair || c.By.Country == "" {
+			continue
+		}
+		s := overlapShare(w, cc.words)
+		if s >= 0.34 && s > bestScore {
+			best, bestScore = cc, s
+		}
+	}
+	return best
+}
+
+func (cc *CanonCommitment) merge(x *sitrep.Extraction, c sitrep.Commitment) {
+	for k := range topicWords(c.What) {
+		cc.words[k] = true
+	}
+	if !contains(cc.Documents, x.Document.ID) {
+		cc.Documents = append(cc.Documents, x.Document.ID)
+	}
+	st := sitrep.StatusStep{Date: c.Date, Status: c.Status, Document: x.Document.ID, Outlet: x.Document.Outlet, Sentence: c.Sentence}
+	if st.Date == nil {
+		st.Date = x.Document.Published
+	}
+	if c.Evidence != nil {
+		st.Evidence, st.Start, st.End = c.Evidence.Text, c.Evidence.Start, c.Evidence.End
+	}
+	st.Score = commitmentScore(c.Status)
+	cc.Timeline = appendStep(cc.Timeline, st, commitmentConflict)
+	cc.Status = cc.Timeline[len(cc.Timeline)-1].Status
+}
+
+// commitmentScore puts a commitment status on the 0-3 scale.
+func commitmentScore(status string) int {
+	switch status {
+	case "in_progress", "stalled":
+		return 1
+	case "delivered":
+		return 3
+	}
+	return 0
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
