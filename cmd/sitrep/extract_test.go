@@ -226,3 +226,52 @@ not json
 		t.Errorf("ids %v, want a1,a3 in order", ids)
 	}
 }
+
+func TestUserDictionaryAddsAPerson(t *testing.T) {
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "report.txt")
+	text := "Defence Minister Kerem Tanyeli met the Syrian envoy in Ankara on Monday.\n"
+	if err := os.WriteFile(doc, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	find := func(out string) *sitrep.Entity {
+		var x sitrep.Extraction
+		if err := json.Unmarshal([]byte(out), &x); err != nil {
+			t.Fatal(err)
+		}
+		for i := range x.Entities {
+			if strings.Contains(x.Entities[i].Name, "Tanyeli") {
+				return &x.Entities[i]
+			}
+		}
+		return nil
+	}
+	out, errs, code := runCLI(t, "", "extract", "--json", "--published", "2026-03-02", doc)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if e := find(out); e != nil && e.Known {
+		t.Fatalf("Kerem Tanyeli should not be known before the user dictionary: %+v", e)
+	}
+	dictDir := filepath.Join(dir, "dict")
+	if err := os.Mkdir(dictDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	row := "Kerem Tanyeli\tTanyeli\tTUR\tGOV|MIL\tDefence Minister\t2026-01-05\t\tfictional test person\n"
+	if err := os.WriteFile(filepath.Join(dictDir, "people.tsv"), []byte(row), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code = runCLI(t, "", "extract", "--json", "--published", "2026-03-02", "--dict", dictDir, doc)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	e := find(out)
+	if e == nil || !e.Known || e.Code != "TURGOV" || e.Country != "TUR" || !strings.Contains(e.Matched, "people.tsv") {
+		t.Fatalf("with the user dictionary, want a known TURGOV person, got %+v", e)
+	}
+	// before the role started the person is not yet a minister
+	out, _, _ = runCLI(t, "", "extract", "--json", "--published", "2025-12-01", "--dict", dictDir, doc)
+	if e := find(out); e == nil || e.Code == "TURGOV" {
+		t.Errorf("before 2026-01-05 the person must not be coded TURGOV, got %+v", e)
+	}
+}

@@ -144,6 +144,7 @@ type Dictionary struct {
 	translit  map[string]string
 	orgHeads  map[string]string
 	common    map[string]bool
+	affix     map[string]bool
 	gaz       *places.Gazetteer
 	Version   string
 	Loaded    time.Duration
@@ -203,6 +204,7 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		translit:  map[string]string{},
 		orgHeads:  map[string]string{},
 		common:    map[string]bool{},
+		affix:     map[string]bool{},
 		Version:   dict.Version(),
 	}
 	if err := tsv.Parse(translitData, func(r tsv.Row) error {
@@ -218,6 +220,10 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		case "orghead":
 			for _, w := range r.List(1) {
 				d.orgHeads[text.Fold(w)] = strings.Trim(r.Field(2), "\"")
+			}
+		case "affix":
+			for _, w := range r.List(1) {
+				d.affix[text.Fold(w)] = true
 			}
 		case "common":
 			for _, w := range strings.Fields(r.Field(1)) {

@@ -288,6 +288,11 @@ func (doc *Doc) sourceText(toks []text.Token) string {
 	return string(b)
 }
 
+func (d *Dictionary) isAffixed(t text.Token) bool {
+	k := strings.LastIndexByte(t.Key, '-')
+	return t.Kind == text.Word && k > 0 && d.affix[t.Key[k+1:]]
+}
+
 func (doc *Doc) sourceName(toks []text.Token, a, b int) string { return joinText(toks, a, b) }
 
 func isNameToken(t text.Token) bool {
@@ -315,6 +320,10 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 	}
 	if i > start {
 		p.t0 = start
+	}
+	// "Iranian-backed", "Kurdish-led": a modifier that gives no country
+	for i < len(toks) && d.isAffixed(toks[i]) {
+		i++
 	}
 	p.sentStart = i == 0 || (i > 0 && toks[i-1].Kind == text.Punct && strings.ContainsAny(toks[i-1].Text, "“\"‘'(—–-:"))
 	consumed := false

@@ -25,9 +25,14 @@ const minMainText = 250
 func extractHTML(ctx context.Context, page string) (string, metadata) {
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil || doc == nil {
-		// x/net/html recovers from any markup; this is not expected.
-		slog.DebugContext(ctx, "ingest: html parse failed", "err", err)
-		return "", metadata{}
+		// x/net/html refuses markup nested deeper than 512 elements: read
+		// such a page token by token.
+		slog.DebugContext(ctx, "ingest: html parse failed; reading tokens", "err", err)
+		text := tokenText(page, true)
+		if strings.TrimSpace(text) == "" {
+			text = tokenText(page, false)
+		}
+		return text, metadata{}
 	}
 	var meta metadata
 	meta.Language = htmlLang(doc)
@@ -375,4 +380,67 @@ func (w *textWriter) line() {
 func (w *textWriter) paragraph() {
 	w.line()
 	w.lines = 0
+}
+
+// tokenText renders HTML as text from its tokens alone, without building a
+// tree (see blockText). With page set, the content of chrome elements is
+// skipped.
+func tokenText(page string, skipChrome bool) string {
+	w := &textWriter{}
+	z := html.NewTokenizer(strings.NewReader(page))
+	skip := map[string]int{}
+	skipping := func() bool {
+		for _, n := range skip {
+			if n > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			w.paragraph()
+			return strings.TrimSpace(w.out.String())
+		case html.TextToken:
+			if !skipping() {
+				w.text(string(z.Text()))
+			}
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			name, _ := z.TagName()
+			n := &html.Node{Type: html.ElementNode, Data: strings.ToLower(string(name))}
+			n.DataAtom = atom.Lookup([]byte(n.Data))
+			kind := classify(n)
+			if kind == kindChrome && !skipChrome {
+				kind = kindBlock
+			}
+			switch kind {
+			case kindSkip, kindChrome:
+				if tt == html.StartTagToken && !isVoid(n.Data) {
+					skip[n.Data]++
+				} else if tt == html.EndTagToken && skip[n.Data] > 0 {
+					skip[n.Data]--
+				}
+			case kindBreak:
+				w.line()
+			case kindCell:
+				w.text(" ")
+			case kindListItem:
+				w.line()
+			case kindBlock, kindPre:
+				w.paragraph()
+			}
+		}
+	}
+}
+
+// isVoid reports the elements that have no end tag.
+func isVoid(tag string) bool {
+	switch tag {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+		"meta", "param", "source", "track", "wbr":
+		return true
+	}
+	return false
 }

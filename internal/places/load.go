@@ -31,7 +31,7 @@ func (g *Gazetteer) loadGenerated(data string) error {
 	return nil
 }
 
-// genParser keeps the state of the generated file across chunks.
+// genParser keeps the state of parsing the generated file.
 type genParser struct {
 	g         *Gazetteer
 	lineNo    int
@@ -51,8 +51,11 @@ func (p *genParser) parse(data string) error {
 		var ncols int
 		ncols, data = scanLine(data, p.cols[:])
 		line := p.cols[0]
-		if ncols == 1 && line == "" {
-			continue
+		if line == "" {
+			if ncols == 1 {
+				continue // blank line
+			}
+			return fmt.Errorf("places: places.tsv:%d: empty key", p.lineNo)
 		}
 		switch line[0] {
 		case '#':

@@ -463,3 +463,21 @@ func TestUnsortedFallback(t *testing.T) {
 		t.Errorf("Resolve(damascus) = %+v", p)
 	}
 }
+
+func TestGeneratedErrors(t *testing.T) {
+	bad := map[string]string{
+		"columns":    "#fold\tfold-v1\ndamascus\tDamascus\tSYR\t33.5\n",
+		"number":     "#fold\tfold-v1\ndamascus\tDamascus\tSYR\tnorth\t36.3\t\t1\t2\tc\n",
+		"region":     "#fold\tfold-v1\ndamascus\tDamascus\tSYR\t33.5\t36.3\t4\t1\t2\tc\n",
+		"empty key":  "#fold\tfold-v1\n\tDamascus\tSYR\t33.5\t36.3\t\t1\t2\tc\n",
+		"extra key":  "#fold\tfold-v1\n+sham\t0\n",
+		"latitude":   "#fold\tfold-v1\nx\tX\tSYR\t333.5\t36.3\t\t1\t2\tc\n",
+		"population": "#fold\tfold-v1\nx\tX\tSYR\t33.5\t36.3\t\t-1\t2\tc\n",
+	}
+	for name, data := range bad {
+		g := &Gazetteer{countries: []string{""}, countryIx: map[string]uint16{"": 0}, articleCountry: []bool{false}}
+		if err := g.loadGenerated(data); err == nil {
+			t.Errorf("%s: loadGenerated accepted %q", name, data)
+		}
+	}
+}

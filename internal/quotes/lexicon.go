@@ -44,7 +44,7 @@ var wordClasses = map[string]bool{
 	"pronoun": true, "source": true, "role": true, "docnoun": true, "naming": true,
 	"skip": true, "aux": true, "object": true, "prep": true, "postmod": true,
 	"notname": true, "particle": true, "boundary": true, "conj": true,
-	"adverbial": true, "indef": true, "passive": true,
+	"adverbial": true, "indef": true, "passive": true, "notcue": true,
 }
 
 // phrases is a set of folded token sequences indexed by their first token.
@@ -194,7 +194,7 @@ func (lx *lexicon) addCue(words []string, k cueKind, own bool) {
 	}
 	if !own {
 		last := words[len(words)-1]
-		if strings.HasSuffix(words[0], "ly") || last == "by" || lx.class["skip"].has(words[0]) {
+		if strings.HasSuffix(words[0], "ly") || last == "by" || lx.class["skip"].has(words[0]) || lx.class["notcue"].has(words[0]) {
 			return
 		}
 	}

@@ -1,0 +1,254 @@
+// Package sqlstore implements store.Store over database/sql. The SQL is
+// shared by the SQLite and PostgreSQL backends; what differs (placeholders,
+// full-text search, write locking, error messages) is in a Dialect.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// Dialect is what one database does its own way.
+type Dialect struct {
+	// Name is "sqlite" or "postgres".
+	Name string
+	// Numbered placeholders ($1, $2...) instead of ?.
+	Numbered bool
+	// WriteLock is run first in every write transaction ("" for none):
+	// PostgreSQL takes an advisory lock so that concurrent writers merge
+	// events one document at a time; SQLite has BEGIN IMMEDIATE.
+	WriteLock string
+	// Search returns the query of store.Search for a parsed query. The
+	// query must return: document id, title, outlet, published, url,
+	// sentence index (-1 for a title), start, end, snippet.
+	Search func(q store.SearchQuery, terms []Term) (string, []any)
+	// Explain turns a driver error into one a person understands (disk
+	// full, read-only database); nil keeps errors as they are.
+	Explain func(err error) error
+}
+
+// Term is one element of a full-text query: a word or a phrase.
+type Term struct {
+	Words  []string
+	Phrase bool
+}
+
+// DB is a store.Store over a *sql.DB.
+type DB struct {
+	db      *sql.DB
+	d       Dialect
+	tracker store.Tracker
+	name    string
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// Options configure a DB.
+type Options struct {
+	// Tracker folds agreements and commitments into canonical ones;
+	// store.GroupingTracker when nil.
+	Tracker store.Tracker
+	// Name describes the database in error messages (a file, a host).
+	Name string
+}
+
+// New wraps an open, migrated database.
+func New(db *sql.DB, d Dialect, opts Options) *DB {
+	t := opts.Tracker
+	if t == nil {
+		t = store.GroupingTracker{}
+	}
+	return &DB{db: db, d: d, tracker: t, name: opts.Name, stmts: map[string]*sql.Stmt{}}
+}
+
+// SQL returns the underlying database (for tests and benchmarks).
+func (s *DB) SQL() *sql.DB { return s.db }
+
+// Close implements store.Store.
+func (s *DB) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = map[string]*sql.Stmt{}
+	s.mu.Unlock()
+	return s.db.Close()
+}
+
+// rebind turns ? placeholders into $n for PostgreSQL. The queries of this
+// package hold no ? inside string literals.
+func (s *DB) rebind(q string) string {
+	if !s.d.Numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Rebind is rebind for dialect code outside this package.
+func Rebind(q string, numbered bool) string {
+	s := DB{d: Dialect{Numbered: numbered}}
+	return s.rebind(q)
+}
+
+// stmt returns the prepared statement of q, prepared once per DB.
+func (s *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := s.db.PrepareContext(ctx, s.rebind(q))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
+	}
+	s.stmts[q] = st
+	return st, nil
+}
+
+func firstLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.IndexByte(q, '\n'); i > 0 {
+		q = q[:i]
+	}
+	if len(q) > 60 {
+		q = q[:60] + "..."
+	}
+	return q
+}
+
+// txn is one write transaction with prepared statements.
+type txn struct {
+	s   *DB
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (t *txn) exec(q string, args ...any) (sql.Result, error) {
+	st, err := t.s.stmt(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	res, err := t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", firstLine(q), err)
+	}
+	return res, nil
+}
+
+func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
+	st, err := t.s.stmt(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", firstLine(q), err)
+	}
+	return rows, nil
+}
+
+func (t *txn) queryRow(q string, args ...any) *sql.Row {
+	st, err := t.s.stmt(t.ctx, q)
+	if err != nil {
+		// A failed prepare surfaces through Scan of a row that cannot exist.
+		return t.tx.QueryRowContext(t.ctx, t.s.rebind(q), args...)
+	}
+	return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+}
+
+// write runs fn in one write transaction.
+func (s *DB) write(ctx context.Context, fn func(t *txn) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.explain(fmt.Errorf("begin transaction: %w", err))
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if s.d.WriteLock != "" {
+		if _, err = tx.ExecContext(ctx, s.d.WriteLock); err != nil {
+			return s.explain(fmt.Errorf("lock for writing: %w", err))
+		}
+	}
+	t := &txn{s: s, ctx: ctx, tx: tx}
+	if err = fn(t); err != nil {
+		return s.explain(err)
+	}
+	if err = tx.Commit(); err != nil {
+		return s.explain(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+func (s *DB) explain(err error) error {
+	if err == nil || s.d.Explain == nil {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return s.d.Explain(err)
+}
+
+// queryRows runs a read query outside any transaction.
+func (s *DB) queryRows(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return nil, s.explain(fmt.Errorf("%s: %w", firstLine(q), err))
+	}
+	return rows, nil
+}
+
+// splitList and joinList store short lists (sectors, contexts) as a|b|c.
+func joinList(l []string) string { return strings.Join(l, "|") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "|")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nullStr is NULL for "".
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
