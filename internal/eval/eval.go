@@ -20,6 +20,8 @@ type GoldEvent struct {
 	PLOVER   string `json:"plover"`
 	CAMEO    string `json:"cameo"`
 	Modality string `json:"modality,omitempty"`
+	// Directed false marks a two-sided event whose order does not matter.
+	Directed *bool `json:"directed,omitempty"`
 }
 
 // Sentence is one line of a sentence corpus.
@@ -91,10 +93,13 @@ func ActorKey(a sitrep.Actor) string {
 
 var undirected = map[string]bool{"CONSULT": true, "AGREE": true, "COOPERATE": true}
 
-type triple struct{ s, t, p, root string }
+type triple struct {
+	s, t, p, root string
+	either         bool
+}
 
 func norm(t triple) triple {
-	if undirected[t.p] && t.t < t.s {
+	if (t.either || undirected[t.p]) && t.t < t.s {
 		t.s, t.t = t.t, t.s
 	}
 	return t
@@ -150,10 +155,10 @@ func (r *Report) Score(s Sentence, pred []sitrep.Event) {
 	// triples
 	var gts, pts []triple
 	for _, g := range s.Events {
-		gts = append(gts, norm(triple{g.Source, g.Target, strings.ToUpper(g.PLOVER), rootOf(g.CAMEO)}))
+		gts = append(gts, norm(triple{g.Source, g.Target, strings.ToUpper(g.PLOVER), rootOf(g.CAMEO), g.Directed != nil && !*g.Directed}))
 	}
 	for _, p := range ps {
-		pts = append(pts, norm(triple{ActorKey(p.Source), ActorKey(p.Target), p.PLOVER, rootOf(p.CAMEO)}))
+		pts = append(pts, triple{s: ActorKey(p.Source), t: ActorKey(p.Target), p: p.PLOVER, root: rootOf(p.CAMEO)})
 	}
 	tc, rc := matchTriples(gts, pts)
 	r.Triple.add(tc)
@@ -213,7 +218,7 @@ func matchTriples(gold, pred []triple) (Counts, Counts) {
 	for _, g := range gold {
 		hit := false
 		for i, p := range pred {
-			if !used[i] && p.s == g.s && p.t == g.t && p.p == g.p {
+			if !used[i] && sameSides(g, p) && p.p == g.p {
 				used[i], hit = true, true
 				break
 			}
@@ -225,7 +230,7 @@ func matchTriples(gold, pred []triple) (Counts, Counts) {
 		}
 		hit = false
 		for i, p := range pred {
-			if !usedR[i] && p.s == g.s && p.t == g.t && p.p == g.p && p.root == g.root {
+			if !usedR[i] && sameSides(g, p) && p.p == g.p && p.root == g.root {
 				usedR[i], hit = true, true
 				break
 			}
@@ -245,6 +250,15 @@ func matchTriples(gold, pred []triple) (Counts, Counts) {
 		}
 	}
 	return tc, rc
+}
+
+// sameSides compares the actors of a gold and a predicted event; a gold
+// event that is undirected accepts either order.
+func sameSides(g, p triple) bool {
+	if p.s == g.s && p.t == g.t {
+		return true
+	}
+	return (g.either || undirected[g.p]) && p.s == g.t && p.t == g.s
 }
 
 func (r *Report) per(k string) *Counts {

@@ -36,15 +36,8 @@ func head(s string, n int) string {
 func looksLikeHTML(text, ext string) bool {
 	h := head(text, sniffLimit)
 	lower := strings.ToLower(strings.TrimLeft(head(h, 1024), " \t\n\uFEFF"))
-	for _, p := range []string{"<!doctype html", "<html", "<?xml version", "<!-- "} {
-		if strings.HasPrefix(lower, p) {
-			if p == "<?xml version" || p == "<!-- " {
-				// XML prolog or leading comment: HTML only if an html
-				// root follows.
-				return strings.Contains(strings.ToLower(head(h, 4096)), "<html")
-			}
-			return true
-		}
+	if strings.HasPrefix(lower, "<!doctype html") || strings.HasPrefix(lower, "<html") {
+		return true
 	}
 	lh := strings.ToLower(h)
 	if strings.Contains(lh, "<html") || strings.Contains(lh, "<body") || strings.Contains(lh, "<head>") {
@@ -52,14 +45,34 @@ func looksLikeHTML(text, ext string) bool {
 	}
 	tags := len(htmlTagRe.FindAllStringIndex(h, 64))
 	paras := len(htmlParaRe.FindAllStringIndex(h, 8))
-	if tags >= 4 && (paras >= 2 || strings.HasPrefix(lower, "<")) {
-		return true
-	}
 	switch ext {
 	case ".html", ".htm", ".xhtml", ".shtml":
 		return tags >= 1
+	case ".md", ".markdown", ".mdown", ".mkd":
+		// Markdown may hold some inline HTML: only a file made of tags
+		// is HTML.
+		return tags >= 4 && paras >= 2 && tagLines(h)
 	}
-	return false
+	return tags >= 4 && (paras >= 2 || strings.HasPrefix(lower, "<"))
+}
+
+// tagLines reports whether the first non-blank lines of text all start
+// with a tag.
+func tagLines(text string) bool {
+	n := 0
+	for line := range strings.Lines(text) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if t[0] != '<' {
+			return false
+		}
+		if n++; n >= 50 {
+			break
+		}
+	}
+	return n > 0
 }
 
 // looksLikeMarkdown scores the Markdown syntax in text (after any front

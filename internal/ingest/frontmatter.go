@@ -82,6 +82,7 @@ func parseFrontMatter(src string) (meta metadata, ok bool) {
 	default:
 		return metadata{}, false
 	}
+	vals := make(map[string]string)
 	known := 0
 	for _, mv := range values {
 		if mv == nil || mv.Key == nil {
@@ -91,48 +92,53 @@ func parseFrontMatter(src string) (meta metadata, ok bool) {
 		if !yamlKeyRe.MatchString(key) {
 			return metadata{}, false
 		}
-		val := strings.TrimSpace(scalarString(mv.Value))
-		switch key {
-		case "title", "headline":
+		if isFrontMatterKey(key) {
 			known++
-			if meta.Title == "" {
-				meta.Title = val
-			}
-		case "published", "date", "pubdate", "published_at", "datepublished":
-			known++
-			if meta.Published == "" {
-				meta.Published = parseMetaDate(val)
-			}
-		case "outlet", "source", "publisher", "site_name", "sitename":
-			known++
-			if meta.Outlet == "" {
-				meta.Outlet = val
-			}
-		case "url", "link", "canonical_url":
-			known++
-			if meta.URL == "" {
-				meta.URL = val
-			}
-		case "language", "lang":
-			known++
-			if l, ok := normalizeLangTag(val); ok && meta.Language == "" {
-				meta.Language = l
-			}
-		case "id":
-			known++
-			if meta.ID == "" {
-				meta.ID = val
-			}
-		case "author", "authors", "byline", "tags", "categories", "category",
-			"description", "summary", "slug", "layout", "draft", "updated",
-			"modified", "keywords", "image", "section", "type", "dateline":
-			known++
+		}
+		if _, seen := vals[key]; !seen {
+			vals[key] = strings.TrimSpace(scalarString(mv.Value))
 		}
 	}
 	if known == 0 {
 		return metadata{}, false
 	}
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if v := vals[k]; v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	meta.Title = first("title", "headline")
+	meta.Outlet = first("outlet", "source", "publisher", "site_name", "sitename")
+	meta.URL = first("url", "link", "canonical_url")
+	meta.ID = first("id")
+	for _, k := range []string{"published", "date", "datepublished", "published_at", "pubdate"} {
+		if d := parseMetaDate(vals[k]); d != "" {
+			meta.Published = d
+			break
+		}
+	}
+	if l, ok := normalizeLangTag(first("language", "lang")); ok {
+		meta.Language = l
+	}
 	return meta, true
+}
+
+// isFrontMatterKey reports the keys that mark a YAML block as document
+// metadata.
+func isFrontMatterKey(key string) bool {
+	switch key {
+	case "title", "headline", "published", "date", "pubdate", "published_at",
+		"datepublished", "outlet", "source", "publisher", "site_name", "sitename",
+		"url", "link", "canonical_url", "language", "lang", "id",
+		"author", "authors", "byline", "tags", "categories", "category",
+		"description", "summary", "slug", "layout", "draft", "updated",
+		"modified", "keywords", "image", "section", "type", "dateline":
+		return true
+	}
+	return false
 }
 
 // scalarString returns the text of a scalar node, or "" for anything else

@@ -16,6 +16,10 @@ import (
 // replaced by its baseline.
 const minMainText = 250
 
+// maxTrafilaturaText is the most page text (as read by the plain walk)
+// handed to trafilatura.
+const maxTrafilaturaText = 512 << 10
+
 // extractHTML returns the main text of an HTML page, its paragraphs
 // separated by blank lines, and the metadata the page gives (title,
 // publication date, site name, canonical URL, declared language).
@@ -37,7 +41,16 @@ func extractHTML(ctx context.Context, page string) (string, metadata) {
 	var meta metadata
 	meta.Language = htmlLang(doc)
 
-	res := runTrafilatura(ctx, doc)
+	// The plain walk is linear and is the fallback; trafilatura's time
+	// grows with the square of the text, so a page with more text than
+	// maxTrafilaturaText is left to the walk.
+	plain := blockText(pageBody(doc), true)
+	var res *trafilatura.ExtractResult
+	if len(plain) <= maxTrafilaturaText {
+		res = runTrafilatura(ctx, doc)
+	} else {
+		slog.DebugContext(ctx, "ingest: page too large for main-text extraction", "text_bytes", len(plain))
+	}
 	var text string
 	if res != nil {
 		m := res.Metadata
@@ -55,12 +68,78 @@ func extractHTML(ctx context.Context, page string) (string, metadata) {
 		}
 	}
 	if strings.TrimSpace(text) == "" {
-		text = blockText(pageBody(doc), true)
+		text = plain
 	}
-	if meta.Title == "" {
-		meta.Title = pageTitle(doc)
-	}
+	// Fill what trafilatura did not give (or was not run for) from the
+	// page's own <meta> and <link> elements.
+	meta = meta.or(headMeta(doc))
 	return text, meta
+}
+
+// headMeta reads the common metadata elements: Open Graph and article
+// properties, named meta elements, the canonical link and <title>.
+func headMeta(doc *html.Node) metadata {
+	var m metadata
+	props := make(map[string]string)
+	walk(doc, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		switch n.DataAtom {
+		case atom.Body:
+			return false
+		case atom.Meta:
+			var key, content string
+			for _, a := range n.Attr {
+				switch strings.ToLower(a.Key) {
+				case "property", "name", "itemprop":
+					if key == "" {
+						key = strings.ToLower(strings.TrimSpace(a.Val))
+					}
+				case "content":
+					content = strings.TrimSpace(a.Val)
+				}
+			}
+			if _, seen := props[key]; key != "" && content != "" && !seen {
+				props[key] = content
+			}
+		case atom.Link:
+			var rel, href string
+			for _, a := range n.Attr {
+				switch strings.ToLower(a.Key) {
+				case "rel":
+					rel = strings.ToLower(a.Val)
+				case "href":
+					href = strings.TrimSpace(a.Val)
+				}
+			}
+			if rel == "canonical" && href != "" {
+				props["link:canonical"] = href
+			}
+		}
+		return true
+	})
+	first := func(keys ...string) string {
+		for _, k := range keys {
+			if v := props[k]; v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	m.Title = first("og:title", "twitter:title")
+	if m.Title == "" {
+		m.Title = pageTitle(doc)
+	}
+	m.Outlet = first("og:site_name", "application-name")
+	m.URL = first("link:canonical", "og:url")
+	for _, k := range []string{"article:published_time", "datepublished", "date", "pubdate", "publishdate", "dc.date", "dc.date.issued", "og:published_time"} {
+		if d := parseMetaDate(props[k]); d != "" {
+			m.Published = d
+			break
+		}
+	}
+	return m
 }
 
 // runTrafilatura runs the extractor, turning a panic inside it into "no

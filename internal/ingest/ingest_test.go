@@ -316,6 +316,18 @@ func TestFrontMatter(t *testing.T) {
 	}
 }
 
+func TestFrontMatterKeyPriority(t *testing.T) {
+	m, rest, ok := splitFrontMatter("---\ndate: 2024-01-01\nsource: Wire\npublished: 2024-02-02\noutlet: Desk\nlang: tr\n---\nBody")
+	if !ok || m.Published != "2024-02-02" || m.Outlet != "Desk" || m.Language != "tr" || rest != "Body" {
+		t.Errorf("ok %v meta %+v rest %q", ok, m, rest)
+	}
+	// An unparsable published falls back to date.
+	m, _, _ = splitFrontMatter("---\npublished: last week\ndate: 2024-01-01 10:00\n---\nBody")
+	if m.Published != "2024-01-01" {
+		t.Errorf("Published = %q, want 2024-01-01", m.Published)
+	}
+}
+
 func TestFrontMatterNotMetadata(t *testing.T) {
 	// A thematic break and a paragraph that is not a YAML mapping of
 	// metadata keys stay in the text.
@@ -518,6 +530,8 @@ func TestFormatDetection(t *testing.T) {
 		{"doctype", ".txt", "<!DOCTYPE html><title>x</title><p>a</p>", true, false},
 		{"fragment", "", "<p>One paragraph.</p>\n<p>Two <b>bold</b>.</p>\n<div>three</div>", true, false},
 		{"extension", ".html", "Just <em>one</em> tag", true, false},
+		{"leading comment", "", "<!-- saved page -->\n<p>One.</p>\n<p>Two.</p>\n<div>three</div>", true, false},
+		{"md with inline tags", ".md", "Line<br>break, <b>bold</b>, <i>it</i>.\n\n<p>x</p> and </p>", false, true},
 		{"plain", ".txt", "ANKARA (Wire) - The minister said the talks would go on.\nMore text.", false, false},
 		{"headings", "", "# Title\n\nSome text with a [link](http://x.org).", false, true},
 		{"md extension", ".md", "Plain words only.", false, true},
@@ -612,4 +626,49 @@ func parseHTMLForTest(t *testing.T, page string) *html.Node {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+func TestHTMLDeeplyNested(t *testing.T) {
+	// x/net/html refuses nesting deeper than 512: the tokenizer reads it.
+	page := "<html><body><nav>Menu</nav>" + strings.Repeat("<div>", 600) +
+		"<p>Deep paragraph one.</p><p>Deep paragraph two.</p><script>x()</script></body></html>"
+	doc := mustRead(t, "deep.html", []byte(page), Options{})
+	if want := "Deep paragraph one.\n\nDeep paragraph two."; doc.Text != want {
+		t.Errorf("Text = %q, want %q", doc.Text, want)
+	}
+}
+
+func TestFrontMatterWithHTMLBody(t *testing.T) {
+	in := "---\ntitle: Front title\ndate: 2024-01-05\n---\n<p>First paragraph of the note.</p>\n<p>Second paragraph of the note.</p>\n"
+	doc := mustRead(t, "note.md", []byte(in), Options{})
+	if doc.Format != FormatHTML || doc.Title != "Front title" {
+		t.Errorf("Format %q Title %q", doc.Format, doc.Title)
+	}
+	if doc.Published == nil || *doc.Published != "2024-01-05" {
+		t.Errorf("Published = %v", doc.Published)
+	}
+	if want := "First paragraph of the note.\n\nSecond paragraph of the note."; doc.Text != want {
+		t.Errorf("Text = %q, want %q", doc.Text, want)
+	}
+}
+
+func TestMarkdownWithInlineHTML(t *testing.T) {
+	in := "# Notes\n\nFirst line<br>second line, <b>bold</b>.\n\nAnother <i>paragraph</i> with a <span>span</span>.\n"
+	doc := mustRead(t, "notes.md", []byte(in), Options{})
+	if doc.Format != FormatMarkdown {
+		t.Fatalf("Format = %q, want markdown", doc.Format)
+	}
+	if want := "Notes\n\nFirst line second line, bold.\n\nAnother paragraph with a span."; doc.Text != want {
+		t.Errorf("Text = %q, want %q", doc.Text, want)
+	}
+}
+
+func TestHeadMeta(t *testing.T) {
+	doc := parseHTMLForTest(t, `<html><head><title>Page title</title>
+<meta property="og:site_name" content="Desk"><meta name="date" content="2024-05-06T07:08:09Z">
+<link rel="canonical" href="https://x.example/a"></head><body><p>Text</p></body></html>`)
+	m := headMeta(doc)
+	if m.Title != "Page title" || m.Outlet != "Desk" || m.Published != "2024-05-06" || m.URL != "https://x.example/a" {
+		t.Errorf("headMeta = %+v", m)
+	}
 }

@@ -199,25 +199,35 @@ func inlineSpans(s string) string {
 			return string(rune(escapeBase + rune(m[1])))
 		})
 	}
-	s = mdImageRe.ReplaceAllString(s, "")
-	s = mdInlineLink.ReplaceAllString(s, "$1")
-	s = mdRefLink.ReplaceAllString(s, "$1")
-	s = mdAutoLinkRe.ReplaceAllStringFunc(s, func(m string) string {
-		return strings.TrimPrefix(m[1:len(m)-1], "mailto:")
-	})
-	s = mdAutoMailRe.ReplaceAllString(s, "$1")
-	s = mdBrTagRe.ReplaceAllString(s, " ")
-	s = mdInlineTagRe.ReplaceAllString(s, "")
-	s = mdStrong3Re.ReplaceAllString(s, "$1")
-	s = mdStrongStar.ReplaceAllString(s, "$1")
-	for range 2 { // adjacent matches share their boundary character
-		s = mdStrongUnder.ReplaceAllString(s, "$1$2$3")
+	if strings.ContainsRune(s, '[') {
+		s = mdImageRe.ReplaceAllString(s, "")
+		s = mdInlineLink.ReplaceAllString(s, "$1")
+		s = mdRefLink.ReplaceAllString(s, "$1")
 	}
-	s = mdEmStar.ReplaceAllString(s, "$1")
-	for range 2 {
-		s = mdEmUnder.ReplaceAllString(s, "$1$2$3")
+	if strings.ContainsRune(s, '<') {
+		s = mdAutoLinkRe.ReplaceAllStringFunc(s, func(m string) string {
+			return strings.TrimPrefix(m[1:len(m)-1], "mailto:")
+		})
+		s = mdAutoMailRe.ReplaceAllString(s, "$1")
+		s = mdBrTagRe.ReplaceAllString(s, " ")
+		s = mdInlineTagRe.ReplaceAllString(s, "")
 	}
-	s = mdStrikeRe.ReplaceAllString(s, "$1")
+	if strings.ContainsRune(s, '*') {
+		s = mdStrong3Re.ReplaceAllString(s, "$1")
+		s = mdStrongStar.ReplaceAllString(s, "$1")
+		s = mdEmStar.ReplaceAllString(s, "$1")
+	}
+	if strings.ContainsRune(s, '_') {
+		for range 2 { // adjacent matches share their boundary character
+			s = mdStrongUnder.ReplaceAllString(s, "$1$2$3")
+		}
+		for range 2 {
+			s = mdEmUnder.ReplaceAllString(s, "$1$2$3")
+		}
+	}
+	if strings.Contains(s, "~~") {
+		s = mdStrikeRe.ReplaceAllString(s, "$1")
+	}
 	if strings.ContainsRune(s, '&') {
 		s = html.UnescapeString(s)
 	}

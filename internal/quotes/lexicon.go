@@ -45,6 +45,7 @@ var wordClasses = map[string]bool{
 	"skip": true, "aux": true, "object": true, "prep": true, "postmod": true,
 	"notname": true, "particle": true, "boundary": true, "conj": true,
 	"adverbial": true, "indef": true, "passive": true, "notcue": true,
+	"det": true, "mod": true,
 }
 
 // phrases is a set of folded token sequences indexed by their first token.

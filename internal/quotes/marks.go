@@ -8,10 +8,10 @@ import (
 
 // Quote-mark families: a quote closes only with a mark of its own family.
 const (
-	famDouble = iota + 1 // " “ ” „
-	famSingle            // ' ‘ ’ ‚
-	famAngle             // « »
-	famAngleSingle       // ‹ ›
+	famDouble      = iota + 1 // " “ ” „
+	famSingle                 // ' ‘ ’ ‚
+	famAngle                  // « »
+	famAngleSingle            // ‹ ›
 )
 
 // span is a direct quote found between two marks.

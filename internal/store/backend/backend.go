@@ -1,0 +1,45 @@
+// Package backend opens the store a DSN names: a PostgreSQL URL
+// (postgres://...) or an SQLite file path (optionally sqlite:PATH).
+package backend
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/store"
+	"github.com/sitrep/sitrep/internal/store/postgres"
+	"github.com/sitrep/sitrep/internal/store/sqlite"
+)
+
+// EnvDB is the environment variable that names the store when --db is not given.
+const EnvDB = "SITREP_DB"
+
+// Options configure Open.
+type Options struct {
+	// Tracker folds agreements and commitments into canonical ones;
+	// store.GroupingTracker when nil.
+	Tracker store.Tracker
+}
+
+// DSN picks the store: flag when set, else $SITREP_DB, else ./sitrep.db.
+func DSN(flag string, getenv func(string) string) string {
+	if flag != "" {
+		return flag
+	}
+	if getenv != nil {
+		if v := strings.TrimSpace(getenv(EnvDB)); v != "" {
+			return v
+		}
+	}
+	return sqlite.DefaultPath
+}
+
+// Open opens the store named by dsn, creating it on first use.
+func Open(ctx context.Context, dsn string, opts Options) (store.Store, error) {
+	if postgres.IsDSN(dsn) {
+		return postgres.Open(ctx, dsn, postgres.Options{Tracker: opts.Tracker})
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	path = strings.TrimPrefix(path, "file:")
+	return sqlite.Open(ctx, path, sqlite.Options{Tracker: opts.Tracker})
+}

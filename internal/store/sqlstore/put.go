@@ -1,0 +1,837 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/corpus/fingerprint"
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// minDupWords is the fewest words a text needs for near-duplicate
+// detection: the SimHash of a shorter text says too little.
+const minDupWords = 12
+
+// Lookup implements store.Store.
+func (s *DB) Lookup(ctx context.Context, doc *sitrep.Document) (string, bool, error) {
+	sha := doc.SHA256
+	if sha == "" {
+		sha = hashText(doc.Text)
+	}
+	curl := store.CanonicalURL(doc.URL)
+	rows, err := s.queryRows(ctx, `SELECT id FROM documents WHERE id = ? OR sha256 = ? OR canonical_url = ? LIMIT 1`, doc.ID, sha, nullStr(curl))
+	if err != nil {
+		return "", false, err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", false, err
+		}
+		return id, true, rows.Err()
+	}
+	return "", false, rows.Err()
+}
+
+func hashText(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+// Put implements store.Store.
+func (s *DB) Put(ctx context.Context, x *sitrep.Extraction, opts store.PutOptions) (store.PutResult, error) {
+	if x == nil || strings.TrimSpace(x.Document.ID) == "" {
+		return store.PutResult{}, fmt.Errorf("%w: no document id", store.ErrInvalid)
+	}
+	if x.Document.Text == "" {
+		return store.PutResult{}, fmt.Errorf("%w: document %q has no text", store.ErrInvalid, x.Document.ID)
+	}
+	at := opts.IngestedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	var res store.PutResult
+	err := s.write(ctx, func(t *txn) error {
+		var err error
+		res, err = t.put(x, at.UTC())
+		return err
+	})
+	if err != nil {
+		return store.PutResult{}, fmt.Errorf("store document %q: %w", x.Document.ID, err)
+	}
+	return res, nil
+}
+
+// docRow is what put needs to know about the document being stored.
+type docRow struct {
+	seq       int64
+	id        string
+	outlet    string
+	url       string
+	source    string
+	published string
+	dupOf     string
+	dupSeq    int64
+}
+
+func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
+	x = withRefs(x)
+	d := x.Document
+	if d.SHA256 == "" {
+		d.SHA256 = hashText(d.Text)
+	}
+	curl := store.CanonicalURL(d.URL)
+
+	// Already stored?
+	rows, err := t.query(`SELECT id, sha256 FROM documents WHERE id = ? OR sha256 = ? OR canonical_url = ?`, d.ID, d.SHA256, nullStr(curl))
+	if err != nil {
+		return store.PutResult{}, err
+	}
+	var existing, conflict string
+	for rows.Next() {
+		var id, sha string
+		if err := rows.Scan(&id, &sha); err != nil {
+			rows.Close()
+			return store.PutResult{}, err
+		}
+		if id == d.ID && sha != d.SHA256 {
+			conflict = id
+		}
+		if existing == "" || id == d.ID {
+			existing = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return store.PutResult{}, err
+	}
+	if conflict != "" {
+		return store.PutResult{}, store.ErrConflict
+	}
+	if existing != "" {
+		return store.PutResult{Status: store.StatusExists, ID: existing}, nil
+	}
+
+	// Near duplicate?
+	words := fingerprint.Words(d.Text)
+	var sim uint64
+	if len(words) >= minDupWords {
+		sim = fingerprint.SimHash(d.Text)
+	}
+	row := docRow{id: d.ID, outlet: d.Outlet, url: d.URL, source: store.SourceName(&d), published: deref(d.Published)}
+	distance := 0
+	if d.DuplicateOf != nil && *d.DuplicateOf != "" {
+		var seq int64
+		err := t.queryRow(`SELECT seq FROM documents WHERE id = ?`, *d.DuplicateOf).Scan(&seq)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return store.PutResult{}, err
+		default:
+			row.dupOf, row.dupSeq = *d.DuplicateOf, seq
+		}
+	} else if sim != 0 {
+		row.dupOf, row.dupSeq, distance, err = t.nearest(sim)
+		if err != nil {
+			return store.PutResult{}, err
+		}
+	}
+	if row.dupOf != "" {
+		d.DuplicateOf = sitrep.StrPtr(row.dupOf)
+	} else {
+		d.DuplicateOf = nil
+	}
+
+	// The extraction as stored: the document text lives in its own column.
+	stored := *x
+	stored.Document = d
+	stored.Document.Text = ""
+	blob, err := json.Marshal(&stored)
+	if err != nil {
+		return store.PutResult{}, fmt.Errorf("encode extraction: %w", err)
+	}
+
+	err = t.queryRow(`INSERT INTO documents (id, sha256, canonical_url, url, title, outlet, source, published, language,
+		duplicate_of, distance, simhash, num_sentences, num_events, ingested_at, text, extraction)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		d.ID, d.SHA256, nullStr(curl), d.URL, d.Title, d.Outlet, row.source, row.published, d.Language,
+		nullStr(row.dupOf), distance, int64(sim), len(x.Sentences), len(x.Events), at.Format(time.RFC3339Nano), x.Document.Text, string(blob)).Scan(&row.seq)
+	if err != nil {
+		return store.PutResult{}, fmt.Errorf("insert document: %w", err)
+	}
+	if row.dupOf == "" && sim != 0 {
+		for b := 0; b < fingerprint.Bands; b++ {
+			if _, err := t.exec(`INSERT INTO simhash_bands (band, value, seq) VALUES (?, ?, ?)`, b, fingerprint.Band(sim, b), row.seq); err != nil {
+				return store.PutResult{}, err
+			}
+		}
+	}
+	for _, sn := range x.Sentences {
+		txt := sn.Text
+		if txt == "" && sn.Start >= 0 && sn.End <= len(x.Document.Text) && sn.Start <= sn.End {
+			txt = x.Document.Text[sn.Start:sn.End]
+		}
+		if _, err := t.exec(`INSERT INTO sentences (seq, idx, start_off, end_off, text) VALUES (?, ?, ?, ?, ?)`, row.seq, sn.Index, sn.Start, sn.End, txt); err != nil {
+			return store.PutResult{}, err
+		}
+	}
+	entityActor, err := t.putEntities(x, &row)
+	if err != nil {
+		return store.PutResult{}, err
+	}
+	res := store.PutResult{Status: store.StatusStored, ID: d.ID, DuplicateOf: row.dupOf}
+	if row.dupOf != "" {
+		res.Status = store.StatusDuplicate
+	}
+	if err := t.putEvents(x, &row, entityActor, &res, at); err != nil {
+		return store.PutResult{}, err
+	}
+	for i, q := range x.Quotes {
+		ref := q.ID
+		if ref == "" {
+			ref = fmt.Sprintf("q%d", i+1)
+		}
+		start, end, sent := -1, -1, -1
+		if q.Span != nil {
+			start, end, sent = q.Span.Start, q.Span.End, q.Span.Sentence
+		}
+		if _, err := t.exec(`INSERT INTO quotes (seq, ref, speaker_actor, speaker_name, speaker_code, speaker_country, text, direct, cue, sentence, start_off, end_off)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			row.seq, ref, actorIDOf(q.Speaker, entityActor), q.Speaker.Name, q.Speaker.Code, q.Speaker.Country, q.Text, boolInt(q.Direct), q.Cue, sent, start, end); err != nil {
+			return store.PutResult{}, err
+		}
+	}
+	if err := t.putTracking(x, &row); err != nil {
+		return store.PutResult{}, err
+	}
+	return res, nil
+}
+
+// withRefs returns x, or a copy of it whose agreements and commitments
+// all have an id (a1, a2..., c1, c2...), so that the canonical records
+// can link them.
+func withRefs(x *sitrep.Extraction) *sitrep.Extraction {
+	missing := false
+	for _, a := range x.Agreements {
+		missing = missing || a.ID == ""
+	}
+	for _, c := range x.Commitments {
+		missing = missing || c.ID == ""
+	}
+	if !missing {
+		return x
+	}
+	c := *x
+	c.Agreements = append([]sitrep.Agreement(nil), x.Agreements...)
+	for i := range c.Agreements {
+		if c.Agreements[i].ID == "" {
+			c.Agreements[i].ID = fmt.Sprintf("a%d", i+1)
+		}
+	}
+	c.Commitments = append([]sitrep.Commitment(nil), x.Commitments...)
+	for i := range c.Commitments {
+		if c.Commitments[i].ID == "" {
+			c.Commitments[i].ID = fmt.Sprintf("c%d", i+1)
+		}
+	}
+	return &c
+}
+
+// nearest finds the stored original closest to fingerprint sim through the
+// band index: its id and seq, and the distance ("" when none is near).
+func (t *txn) nearest(sim uint64) (string, int64, int, error) {
+	rows, err := t.query(`SELECT d.id, d.seq, d.simhash FROM simhash_bands b JOIN documents d ON d.seq = b.seq
+		WHERE (b.band = 0 AND b.value = ?) OR (b.band = 1 AND b.value = ?) OR (b.band = 2 AND b.value = ?) OR (b.band = 3 AND b.value = ?)`,
+		fingerprint.Band(sim, 0), fingerprint.Band(sim, 1), fingerprint.Band(sim, 2), fingerprint.Band(sim, 3))
+	if err != nil {
+		return "", 0, 0, err
+	}
+	defer rows.Close()
+	bestID, bestSeq, bestDist := "", int64(0), fingerprint.MaxDistance+1
+	for rows.Next() {
+		var id string
+		var seq, h int64
+		if err := rows.Scan(&id, &seq, &h); err != nil {
+			return "", 0, 0, err
+		}
+		dist := fingerprint.Distance(uint64(h), sim)
+		if dist < bestDist || (dist == bestDist && bestID != "" && seq < bestSeq) {
+			bestID, bestSeq, bestDist = id, seq, dist
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", 0, 0, err
+	}
+	if bestID == "" {
+		return "", 0, 0, nil
+	}
+	return bestID, bestSeq, bestDist, nil
+}
+
+// putEntities stores the document's entities and folds them into the
+// corpus-wide actors. It returns the actor id of each entity.
+func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string, error) {
+	ids := make(map[string]string, len(x.Entities))
+	type agg struct {
+		e        *sitrep.Entity
+		mentions int
+	}
+	actors := map[string]*agg{}
+	var order []string
+	for i := range x.Entities {
+		e := &x.Entities[i]
+		aid := store.ActorID(e.Name, e.Code)
+		ids[e.ID] = aid
+		if _, err := t.exec(`INSERT INTO entities (seq, ref, actor_id, name, type, code, country, known, mentions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			row.seq, entityRef(e, i), aid, e.Name, e.Type, e.Code, e.Country, boolInt(e.Known), len(e.Mentions)); err != nil {
+			return nil, err
+		}
+		a := actors[aid]
+		if a == nil {
+			a = &agg{e: e}
+			actors[aid] = a
+			order = append(order, aid)
+		}
+		a.mentions += len(e.Mentions)
+	}
+	seen := row.published
+	for _, aid := range order {
+		a := actors[aid]
+		e := a.e
+		if _, err := t.exec(`INSERT INTO actors (id, name, name_fold, type, code, country, sectors, known, num_docs, num_mentions, first_seen, last_seen)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET
+				num_docs = actors.num_docs + 1,
+				num_mentions = actors.num_mentions + excluded.num_mentions,
+				known = CASE WHEN excluded.known > actors.known THEN excluded.known ELSE actors.known END,
+				first_seen = CASE WHEN excluded.first_seen <> '' AND (actors.first_seen = '' OR excluded.first_seen < actors.first_seen) THEN excluded.first_seen ELSE actors.first_seen END,
+				last_seen = CASE WHEN excluded.last_seen > actors.last_seen THEN excluded.last_seen ELSE actors.last_seen END`,
+			aid, e.Name, store.FoldName(e.Name), e.Type, e.Code, e.Country, joinList(e.Sectors), boolInt(e.Known), a.mentions, seen, seen); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+func entityRef(e *sitrep.Entity, i int) string {
+	if e.ID != "" {
+		return e.ID
+	}
+	return fmt.Sprintf("t%d", i+1)
+}
+
+// actorIDOf is the corpus actor id of an event side or speaker: the
+// actor of the entity it refers to, else one derived from its name and code.
+func actorIDOf(a sitrep.Actor, entityActor map[string]string) string {
+	if a.Entity != "" {
+		if id, ok := entityActor[a.Entity]; ok {
+			return id
+		}
+	}
+	if a.Name == "" && a.Code == "" {
+		return ""
+	}
+	return store.ActorID(a.Name, a.Code)
+}
+
+// candidate is a stored event an event mention may belong to.
+type candidate struct {
+	id   int64
+	date string
+	key  string
+}
+
+// putEvents merges the document's events into the cross-document events.
+func (t *txn) putEvents(x *sitrep.Extraction, row *docRow, entityActor map[string]string, res *store.PutResult, at time.Time) error {
+	if len(x.Events) == 0 {
+		return nil
+	}
+	var origEvents []candidate
+	if row.dupOf != "" {
+		rows, err := t.query(`SELECT DISTINCT e.id, e.date, e.merge_key FROM event_mentions m JOIN events e ON e.id = m.event_id WHERE m.seq = ?`, row.dupSeq)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c candidate
+			if err := rows.Scan(&c.id, &c.date, &c.key); err != nil {
+				rows.Close()
+				return err
+			}
+			origEvents = append(origEvents, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Slice(origEvents, func(i, j int) bool { return origEvents[i].id < origEvents[j].id })
+	}
+	refs := map[string]bool{}
+	for i := range x.Events {
+		ev := &x.Events[i]
+		ref := ev.ID
+		if ref == "" || refs[ref] {
+			ref = fmt.Sprintf("%s#%d", ev.ID, i+1)
+		}
+		refs[ref] = true
+		key := store.MergeKey(ev)
+		date := deref(ev.Date)
+		var id int64
+		if row.dupOf != "" {
+			id = pick(origEvents, key, date, true)
+		}
+		if id == 0 {
+			var err error
+			if id, err = t.matchEvent(key, date); err != nil {
+				return err
+			}
+		}
+		newArticle, newSource := 1, 1
+		if id == 0 {
+			id = store.EventID(row.id, ref)
+			if err := t.insertEvent(id, key, ev, x, row, entityActor, at); err != nil {
+				return err
+			}
+			res.NewEvents++
+		} else {
+			var one int
+			err := t.queryRow(`SELECT 1 FROM event_mentions WHERE event_id = ? AND seq = ? LIMIT 1`, id, row.seq).Scan(&one)
+			switch {
+			case err == nil:
+				newArticle = 0
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		r, err := t.exec(`INSERT INTO event_sources (event_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, row.source)
+		if err != nil {
+			return err
+		}
+		if n, err := r.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			newSource = 0
+		}
+		sent, start, end := ev.Sentence, -1, -1
+		if ev.Trigger != nil {
+			start, end = ev.Trigger.Start, ev.Trigger.End
+		} else if ev.Sentence >= 0 && ev.Sentence < len(x.Sentences) {
+			start, end = x.Sentences[ev.Sentence].Start, x.Sentences[ev.Sentence].End
+		}
+		if _, err := t.exec(`INSERT INTO event_mentions (event_id, seq, doc_id, ref, sentence, start_off, end_off, text, modality, confidence, duplicate)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, row.seq, row.id, ref, sent, start, end, ev.Text, ev.Modality, ev.Confidence, boolInt(row.dupOf != "")); err != nil {
+			return err
+		}
+		if _, err := t.exec(`UPDATE events SET num_mentions = num_mentions + 1, num_articles = num_articles + ?, num_sources = num_sources + ? WHERE id = ?`,
+			newArticle, newSource, id); err != nil {
+			return err
+		}
+		res.Mentions++
+	}
+	return nil
+}
+
+// pick chooses among cands the event of merge key key closest in date to
+// date (same day first, then the day before, then the day after). With
+// anyDate, the dates of a near duplicate and its original may differ.
+func pick(cands []candidate, key, date string, anyDate bool) int64 {
+	best, bestRank := int64(0), 1<<30
+	for _, c := range cands {
+		if c.key != key {
+			continue
+		}
+		rank := dateRank(c.date, date)
+		if rank < 0 {
+			if !anyDate {
+				continue
+			}
+			rank = 100
+		}
+		if rank < bestRank {
+			best, bestRank = c.id, rank
+		}
+	}
+	return best
+}
+
+// dateRank orders the stored date have against the new date want: 0 same,
+// 1 the day before, 2 the day after, -1 outside the window.
+func dateRank(have, want string) int {
+	switch {
+	case have == want:
+		return 0
+	case store.IsDay(want) && have == store.AddDays(want, -1):
+		return 1
+	case store.IsDay(want) && have == store.AddDays(want, 1):
+		return 2
+	}
+	return -1
+}
+
+// matchEvent finds a stored event of merge key key within a day of date.
+// Events without a date, or with a month or year date, match the same
+// date only; undated events never merge across documents.
+func (t *txn) matchEvent(key, date string) (int64, error) {
+	if date == "" {
+		return 0, nil
+	}
+	lo, hi := date, date
+	if store.IsDay(date) {
+		lo, hi = store.AddDays(date, -1), store.AddDays(date, 1)
+	}
+	rows, err := t.query(`SELECT id, date FROM events WHERE merge_key = ? AND date >= ? AND date <= ? ORDER BY id`, key, lo, hi)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var cands []candidate
+	for rows.Next() {
+		c := candidate{key: key}
+		if err := rows.Scan(&c.id, &c.date); err != nil {
+			return 0, err
+		}
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return pick(cands, key, date, false), nil
+}
+
+func (t *txn) insertEvent(id int64, key string, ev *sitrep.Event, x *sitrep.Extraction, row *docRow, entityActor map[string]string, at time.Time) error {
+	var placeName, placeCountry string
+	var lat, lon any
+	hasLoc := 0
+	if ev.Location != nil {
+		hasLoc = 1
+		placeName, placeCountry = ev.Location.Name, ev.Location.Country
+		lat, lon = ev.Location.Lat, ev.Location.Lon
+	}
+	root, base := cameoRoot(ev.CAMEO), cameoBase(ev.CAMEO)
+	_, err := t.exec(`INSERT INTO events (id, merge_key, date, date_precision,
+		source_actor, source_name, source_code, source_country, source_sectors,
+		target_actor, target_name, target_code, target_country, target_sectors,
+		cameo, cameo_base, cameo_root, cameo_name, plover, plover_mode, plover_context, goldstein, quad_class,
+		has_location, place_name, place_country, lat, lon, modality,
+		first_doc, first_url, first_outlet, text, confidence, first_seen, num_mentions, num_sources, num_articles)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0)`,
+		id, key, deref(ev.Date), ev.DatePrecision,
+		actorIDOf(ev.Source, entityActor), ev.Source.Name, ev.Source.Code, ev.Source.Country, joinList(ev.Source.Sectors),
+		actorIDOf(ev.Target, entityActor), ev.Target.Name, ev.Target.Code, ev.Target.Country, joinList(ev.Target.Sectors),
+		ev.CAMEO, base, root, ev.CAMEOName, ev.PLOVER, ev.PLOVERMode, joinList(ev.PLOVERContext), ev.Goldstein, ev.QuadClass,
+		hasLoc, placeName, placeCountry, lat, lon, ev.Modality,
+		row.id, row.url, row.outlet, ev.Text, ev.Confidence, at.Format(time.RFC3339Nano))
+	return err
+}
+
+func cameoRoot(c string) string {
+	if len(c) >= 2 {
+		return c[:2]
+	}
+	return c
+}
+
+func cameoBase(c string) string {
+	if len(c) >= 3 {
+		return c[:3]
+	}
+	return c
+}
+
+// putTracking stores the document's agreements and commitments and asks
+// the tracker to fold them into the canonical ones.
+func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
+	if len(x.Agreements) == 0 && len(x.Commitments) == 0 {
+		return nil
+	}
+	for _, a := range x.Agreements {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("encode agreement: %w", err)
+		}
+		var codes []string
+		for _, p := range a.Parties {
+			codes = append(codes, p.Code, p.Country)
+		}
+		if _, err := t.exec(`INSERT INTO agreements (seq, ref, canonical_id, name, kind, date, status, party_codes, data)
+			VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			row.seq, a.ID, a.Name, a.Kind, deref(a.Date), a.Status, codeList(codes), string(data)); err != nil {
+			return err
+		}
+	}
+	for _, c := range x.Commitments {
+		data, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode commitment: %w", err)
+		}
+		if _, err := t.exec(`INSERT INTO commitments (seq, ref, canonical_id, kind, status, by_code, by_country, by_name, to_code, to_country, to_name, date, data)
+			VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			row.seq, c.ID, c.Kind, c.Status, c.By.Code, c.By.Country, store.FoldName(c.By.Name), c.To.Code, c.To.Country, store.FoldName(c.To.Name), deref(c.Date), string(data)); err != nil {
+			return err
+		}
+	}
+	tx := *x
+	tx.Document.DuplicateOf = nil
+	if row.dupOf != "" {
+		tx.Document.DuplicateOf = sitrep.StrPtr(row.dupOf)
+	}
+	up, err := t.s.tracker.Track(t.ctx, trackingView{t}, &tx)
+	if err != nil {
+		return fmt.Errorf("track agreements and commitments: %w", err)
+	}
+	if up == nil {
+		return nil
+	}
+	for _, a := range up.Agreements {
+		if err := t.saveCanonicalAgreement(a); err != nil {
+			return err
+		}
+	}
+	for _, c := range up.Commitments {
+		if err := t.saveCanonicalCommitment(c); err != nil {
+			return err
+		}
+	}
+	for ref, cid := range up.AgreementLinks {
+		if _, err := t.exec(`UPDATE agreements SET canonical_id = ? WHERE seq = ? AND ref = ?`, cid, row.seq, ref); err != nil {
+			return err
+		}
+	}
+	for ref, cid := range up.CommitmentLinks {
+		if _, err := t.exec(`UPDATE commitments SET canonical_id = ? WHERE seq = ? AND ref = ?`, cid, row.seq, ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// codeList stores codes as |A|B| so that a LIKE '%|A|%' finds one.
+func codeList(codes []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return ""
+	}
+	return "|" + strings.Join(out, "|") + "|"
+}
+
+func (t *txn) saveCanonicalAgreement(a store.CanonicalAgreement) error {
+	parties, err := json.Marshal(nonNilActors(a.Parties))
+	if err != nil {
+		return fmt.Errorf("encode parties: %w", err)
+	}
+	var codes []string
+	for _, p := range a.Parties {
+		codes = append(codes, p.Code, p.Country)
+	}
+	first, last := stepDates(a.Steps)
+	if _, err := t.exec(`INSERT INTO canonical_agreements (id, name, kind, date, party_codes, parties, status, score, first_date, last_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, date = excluded.date, party_codes = excluded.party_codes,
+			parties = excluded.parties, status = excluded.status, score = excluded.score, first_date = excluded.first_date, last_date = excluded.last_date`,
+		a.ID, a.Name, a.Kind, a.Date, codeList(codes), string(parties), a.Status, a.Score, first, last); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM agreement_steps WHERE agreement_id = ?`, a.ID); err != nil {
+		return err
+	}
+	for i, st := range a.Steps {
+		if _, err := t.exec(`INSERT INTO agreement_steps (agreement_id, step, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			a.ID, i, deref(st.Date), st.Status, st.Score, st.Document, st.Sentence, st.Outlet, st.Evidence, st.Start, st.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *txn) saveCanonicalCommitment(c store.CanonicalCommitment) error {
+	by, err := json.Marshal(c.By)
+	if err != nil {
+		return fmt.Errorf("encode commitment: %w", err)
+	}
+	to, err := json.Marshal(c.To)
+	if err != nil {
+		return fmt.Errorf("encode commitment: %w", err)
+	}
+	if _, err := t.exec(`INSERT INTO canonical_commitments (id, kind, by_actor, to_actor, by_code, to_code, what, status, agreement_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, by_actor = excluded.by_actor, to_actor = excluded.to_actor, by_code = excluded.by_code,
+			to_code = excluded.to_code, what = excluded.what, status = excluded.status, agreement_id = excluded.agreement_id`,
+		c.ID, c.Kind, string(by), string(to), codeList([]string{c.By.Code, c.By.Country}), codeList([]string{c.To.Code, c.To.Country}), c.What, c.Status, c.Agreement); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM commitment_steps WHERE commitment_id = ?`, c.ID); err != nil {
+		return err
+	}
+	for i, st := range c.Steps {
+		if _, err := t.exec(`INSERT INTO commitment_steps (commitment_id, step, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, i, deref(st.Date), st.Status, st.Score, st.Document, st.Sentence, st.Outlet, st.Evidence, st.Start, st.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func stepDates(steps []sitrep.StatusStep) (string, string) {
+	first, last := "", ""
+	for _, st := range steps {
+		d := deref(st.Date)
+		if d == "" {
+			continue
+		}
+		if first == "" || d < first {
+			first = d
+		}
+		if d > last {
+			last = d
+		}
+	}
+	return first, last
+}
+
+func nonNilActors(a []sitrep.Actor) []sitrep.Actor {
+	if a == nil {
+		return []sitrep.Actor{}
+	}
+	return a
+}
+
+// trackingView reads canonical records inside the write transaction.
+type trackingView struct{ t *txn }
+
+func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
+	q := `SELECT id, name, kind, date, parties, status, score FROM canonical_agreements`
+	var args []any
+	if len(codes) > 0 {
+		var conds []string
+		for _, c := range codes {
+			conds = append(conds, "party_codes LIKE ?")
+			args = append(args, "%|"+c+"|%")
+		}
+		q += " WHERE " + strings.Join(conds, " OR ")
+	}
+	q += " ORDER BY id"
+	rows, err := v.t.tx.QueryContext(ctx, v.t.s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read canonical agreements: %w", err)
+	}
+	var out []store.CanonicalAgreement
+	for rows.Next() {
+		var a store.CanonicalAgreement
+		var parties string
+		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &a.Date, &parties, &a.Status, &a.Score); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(parties), &a.Parties); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("canonical agreement %s: %w", a.ID, err)
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		steps, err := readSteps(ctx, v.t.tx, v.t.s, "agreement_steps", "agreement_id", out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Steps = steps
+	}
+	return out, nil
+}
+
+func (v trackingView) Commitments(ctx context.Context, codes []string) ([]store.CanonicalCommitment, error) {
+	q := `SELECT id, kind, by_actor, to_actor, what, status, agreement_id FROM canonical_commitments`
+	var args []any
+	if len(codes) > 0 {
+		var conds []string
+		for _, c := range codes {
+			conds = append(conds, "by_code LIKE ? OR to_code LIKE ?")
+			args = append(args, "%|"+c+"|%", "%|"+c+"|%")
+		}
+		q += " WHERE " + strings.Join(conds, " OR ")
+	}
+	q += " ORDER BY id"
+	rows, err := v.t.tx.QueryContext(ctx, v.t.s.rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read canonical commitments: %w", err)
+	}
+	var out []store.CanonicalCommitment
+	for rows.Next() {
+		var c store.CanonicalCommitment
+		var by, to string
+		if err := rows.Scan(&c.ID, &c.Kind, &by, &to, &c.What, &c.Status, &c.Agreement); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(by), &c.By); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("canonical commitment %s: %w", c.ID, err)
+		}
+		if err := json.Unmarshal([]byte(to), &c.To); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("canonical commitment %s: %w", c.ID, err)
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		steps, err := readSteps(ctx, v.t.tx, v.t.s, "commitment_steps", "commitment_id", out[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		out[i].Steps = steps
+	}
+	return out, nil
+}
+
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func readSteps(ctx context.Context, q querier, s *DB, table, col, id string) ([]sitrep.StatusStep, error) {
+	rows, err := q.QueryContext(ctx, s.rebind(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off FROM `+table+` WHERE `+col+` = ? ORDER BY step`), id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	defer rows.Close()
+	steps := []sitrep.StatusStep{}
+	for rows.Next() {
+		var st sitrep.StatusStep
+		var date string
+		if err := rows.Scan(&date, &st.Status, &st.Score, &st.Document, &st.Sentence, &st.Outlet, &st.Evidence, &st.Start, &st.End); err != nil {
+			return nil, err
+		}
+		st.Date = sitrep.StrPtr(date)
+		steps = append(steps, st)
+	}
+	return steps, rows.Err()
+}
