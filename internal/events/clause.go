@@ -68,7 +68,7 @@ func passive(s *sentence, i int) bool {
 func clauseStart(s *sentence, i int) int {
 	for j := i - 1; j >= 0; j-- {
 		switch s.toks[j].Key {
-		case ";", ":", "“", "”", "\"", "«", "»":
+		case ";", ":":
 			return j + 1
 		}
 	}
@@ -78,7 +78,7 @@ func clauseStart(s *sentence, i int) int {
 func clauseEnd(s *sentence, i int) int {
 	for j := i; j < len(s.toks); j++ {
 		switch s.toks[j].Key {
-		case ";", ":", ".", "“", "”", "\"", "«", "»", "?", "!":
+		case ";", ":", ".", "?", "!":
 			return j
 		}
 	}
@@ -92,6 +92,19 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 	start := clauseStart(s, i)
 	for j := i - 1; j >= start; j-- {
 		t := s.toks[j]
+		if t.Key == "that" && relativeThat(s, j, i) {
+			// "the agreement that seeks to merge ...": the antecedent is the subject
+			k := j - 1
+			for k >= start && s.toks[k].Key == "," {
+				k--
+			}
+			if k >= start {
+				if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+					return side{m: s.mentions[mi], ok: true}
+				}
+			}
+			return side{}
+		}
 		if t.Key == "which" || t.Key == "who" {
 			// the antecedent of a relative clause
 			for k := j - 1; k >= start; k-- {
@@ -125,6 +138,25 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		return side{m: m, ok: true}
 	}
 	return side{}
+}
+
+// relativeThat reports whether "that" at j introduces a relative clause
+// whose verb is the trigger at i: nothing but verbs, adverbs and particles
+// stand between them (a complementizer "that" is followed by a subject).
+func relativeThat(s *sentence, j, i int) bool {
+	for k := j + 1; k < i; k++ {
+		if s.byTok[k] >= 0 {
+			return false
+		}
+		if _, ok := pronouns[s.toks[k].Key]; ok {
+			return false
+		}
+		switch s.toks[k].Key {
+		case "the", "a", "an", "this", "these", "those":
+			return false
+		}
+	}
+	return true
 }
 
 // resolvePronoun finds the antecedent of a pronoun at token j.

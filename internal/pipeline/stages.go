@@ -6,6 +6,7 @@ import (
 	"github.com/sitrep/sitrep/dict"
 	"github.com/sitrep/sitrep/internal/actors"
 	"github.com/sitrep/sitrep/internal/events"
+	"github.com/sitrep/sitrep/internal/quotes"
 	"github.com/sitrep/sitrep/internal/tracking"
 )
 
@@ -15,9 +16,14 @@ func buildStages(ds *dict.Set, ad *actors.Dictionary) ([]Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event coder: %w", err)
 	}
+	finder, err := quotes.New(ds)
+	if err != nil {
+		return nil, fmt.Errorf("quotes: %w", err)
+	}
 	tracker, err := tracking.New()
 	if err != nil {
 		return nil, err
 	}
-	return []Stage{coder, tracker}, nil
+	// quotes run after the coder so that events inside quotes are attributed
+	return []Stage{coder, finder, tracker}, nil
 }

@@ -35,9 +35,13 @@ func (r *run) direct() []sitrep.Quote {
 			continue
 		}
 		var a *act
+		var colonSubj *speaker
 		if p := r.colonBefore(sp.open); p >= 0 {
 			cs := r.sentenceOf(p)
 			a = r.actBefore(cs, r.tokenAt(cs, p)+1)
+			if cs < len(r.subj) {
+				colonSubj = r.subj[cs]
+			}
 		}
 		starts := r.startsSentence(sOpen, openTok)
 		if a == nil {
@@ -57,7 +61,10 @@ func (r *run) direct() []sitrep.Quote {
 			if !a.used {
 				cue, a.used = a.cue, true
 			}
-		} else if starts {
+		} else if colonSubj != nil {
+			// "Erdoğan addressed parliament: “…”": the subject of the sentence the colon ends
+			spk, ok = *colonSubj, true
+		} else if starts && !r.anyActAfter(sClose, sp.closeEnd) {
 			// a quote that goes on after its reporting clause: “…,” he said. “…”
 			la := r.latestAct(sp.open)
 			if la != nil && la.si >= sOpen-1 {
@@ -154,6 +161,20 @@ func (r *run) actAfter(si, pos int) *act {
 		}
 	}
 	return nil
+}
+
+// anyActAfter reports whether sentence si has a cue after byte pos, with
+// or without a speaker.
+func (r *run) anyActAfter(si, pos int) bool {
+	if si < 0 || si >= len(r.acts) {
+		return false
+	}
+	for _, a := range r.acts[si] {
+		if a.pos >= pos {
+			return true
+		}
+	}
+	return false
 }
 
 // latestAct returns the last act before byte pos that has a speaker.
@@ -304,13 +325,23 @@ func (r *run) bareClause(si, k int) bool {
 		}
 		// an infinitive or a relative clause before any finite verb: an
 		// object ("reiterated its readiness to monitor …"), not a clause
-		if keys[j] == "to" || keys[j] == "that" || keys[j] == "which" || keys[j] == "who" {
+		// and so is a subordinate clause ("declared a state of emergency
+		// after a gang leader escaped")
+		if keys[j] == "to" || keys[j] == "that" || keys[j] == "which" || keys[j] == "who" ||
+			r.lx.is("subord", keys[j]) || r.lx.is("boundary", keys[j]) {
 			return false
 		}
 		if r.lx.is("aux", keys[j]) {
-			return true
+			// 's is "is" only after a pronoun ("it's"), else a possessive
+			if keys[j] != "'s" || r.lx.is("pronoun", keys[j-1]) || keys[j-1] == "there" || keys[j-1] == "that" {
+				return true
+			}
 		}
-		if t.Kind == text.Word && !t.Cap && len(keys[j]) > 4 && (hasSuffix(keys[j], "ed")) {
+		// a past tense, unless it follows "and" ("recalled its envoy and expelled …")
+		// or an adjective ("an alleged plot")
+		prev := keys[j-1]
+		if t.Kind == text.Word && !t.Cap && len(keys[j]) > 4 && hasSuffix(keys[j], "ed") &&
+			!r.lx.is("conj", prev) && !r.lx.is("det", prev) && !r.lx.is("indef", prev) && !r.lx.is("prep", prev) && !r.lx.is("mod", prev) {
 			return true
 		}
 	}

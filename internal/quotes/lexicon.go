@@ -45,7 +45,7 @@ var wordClasses = map[string]bool{
 	"skip": true, "aux": true, "object": true, "prep": true, "postmod": true,
 	"notname": true, "particle": true, "boundary": true, "conj": true,
 	"adverbial": true, "indef": true, "passive": true, "notcue": true,
-	"det": true, "mod": true,
+	"det": true, "mod": true, "subord": true,
 }
 
 // phrases is a set of folded token sequences indexed by their first token.
@@ -194,9 +194,23 @@ func (lx *lexicon) addCue(words []string, k cueKind, own bool) {
 		return
 	}
 	if !own {
-		last := words[len(words)-1]
-		if strings.HasSuffix(words[0], "ly") || last == "by" || lx.class["skip"].has(words[0]) || lx.class["notcue"].has(words[0]) {
+		// adverbs, passives, media reporting and phrases that start with
+		// their subject or a preposition ("officials said", "in a
+		// statement") are not cues here: the finder reads subjects itself
+		first, last := words[0], words[len(words)-1]
+		if strings.HasSuffix(first, "ly") || last == "by" {
 			return
+		}
+		for _, c := range []string{"skip", "notcue", "passive", "det", "indef", "source", "pronoun", "prep"} {
+			if lx.class[c].has(first) {
+				return
+			}
+		}
+		// "said on X" reads like "said"
+		if len(words) > 1 {
+			if fk, ok := lx.kinds[first]; ok {
+				k = fk
+			}
 		}
 	}
 	lx.kinds[key] = k

@@ -1,15 +1,37 @@
 // Package quotes finds direct and indirect quotes in a report and
 // attributes them to their speakers.
 //
-// A direct quote is text between quote marks ("…", “…”, «…», „…“, '…',
-// ‘…’); an indirect quote is the clause a reporting verb introduces
-// ("Fidan underlined that …", "Analysts said the sanctions …", "…,
-// according to X"). The speaker comes from the cue (said, told reporters,
-// noted, according to …) and its subject, before or after the quote, and
-// from the actors the recogniser found: pronouns and definite role nouns
-// ("he said", "the spokesman said") point back to a salient speaker,
+// Direct quotes are the text between quote marks: "…", “…”, «…», »…«,
+// „…“, '…' and ‘…’. A mark between two letters is an apostrophe (Syria’s,
+// don't); a single closing mark after a plural "s" is a possessive when a
+// later mark closes the quote; a quote inside a quote is part of it; a
+// quote closes in its paragraph unless the next paragraph opens again. A
+// quoted name after "so-called", "dubbed" and the like is not a quote, and
+// neither is a quote of fewer than five words without a speaker.
+//
+// The speaker comes from a reporting cue (said, told reporters, noted,
+// according to …, from the finder's words.tsv and the "report" rows of
+// dict/cues.tsv) and its subject: before the cue ("X said"), after it
+// ("…,” said X"), across an appositive ("X, a spokesman for Y, said"), or
+// inherited from the main clause (", adding that …", "… and said …"). A
+// quote after a colon takes the cue (or else the subject) of the clause the
+// colon ends; a quote that opens its sentence takes the first cue after
+// it; a quote inside a sentence takes the nearest cue before it, else the
+// first after it. A quote that stands alone right after an attributed one
+// continues it, with an empty cue, as does the second part of a quote
+// split by its cue (“…,” said X, “…”). Pronouns and
+// definite role nouns ("he said", "the spokesman said") point back to the
+// person who last spoke or was a subject, preferring one with that role;
 // unnamed sources ("a Defense Ministry source", "officials") are kept as
-// they are written.
+// the recogniser's mention or, without one, as written with the country
+// their own words give.
+//
+// Indirect quotes are the clause after a cue ("that" or a bare clause with
+// a finite verb), the clause before ", X said." and the rest of the
+// sentence around "according to X". An indirect clause that contains
+// direct quotes is kept only when they make up at most a third of its
+// words, so "said that Turkey is “mobilizing teams”" gives the direct quote
+// alone.
 package quotes
 
 import (

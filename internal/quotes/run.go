@@ -259,6 +259,15 @@ func (r *run) resolveAct(a *act) {
 		a.sp, a.ok = r.resolvePhrase(si, a.t1, b, r.appositive(si, b), a.pos, false)
 		return
 	case cuePart, cuePartObj:
+		// "Reuters quoted the minister as saying …": the one quoted speaks
+		if a.t0 > 1 && keys[a.t0-1] == "as" {
+			for k := a.t0 - 2; k >= 0 && k >= a.t0-10 && !r.quoted(si, k); k-- {
+				if keys[k] == "quoted" || keys[k] == "cited" {
+					a.sp, a.ok = r.resolvePhrase(si, k+1, a.t0-1, [2]int{-1, -1}, a.pos, false)
+					return
+				}
+			}
+		}
 		r.inherit(a)
 		return
 	}
@@ -271,6 +280,10 @@ func (r *run) resolveAct(a *act) {
 		if r.quoted(si, j) || r.punct(si, j, ":;()—–") || r.lx.is("boundary", keys[j]) {
 			break
 		}
+		// "… after Oslo said": a clause with its own subject
+		if r.lx.is("subord", keys[j]) && j+1 < end && (capWord(toks[j+1]) || r.lx.is("det", keys[j+1])) {
+			break
+		}
 		if len(r.acts[si]) > 0 {
 			if last := r.acts[si][len(r.acts[si])-1]; j < last.t1 {
 				break
@@ -281,22 +294,16 @@ func (r *run) resolveAct(a *act) {
 	for start < end && toks[start].Kind == text.Punct {
 		start++
 	}
-	onlyConj := start < end
-	for k := start; k < end; k++ {
-		if !r.lx.is("conj", keys[k]) {
-			onlyConj = false
-		}
+	// "… and said", "… but said": the subject of the first verb
+	if (start < end && r.lx.is("conj", keys[end-1])) || (start >= end && j >= 0 && r.lx.is("conj", keys[j])) {
+		r.inherit(a)
+		return
 	}
-	if start >= end || onlyConj || (end > start && r.lx.is("conj", keys[end-1])) {
-		switch {
-		case onlyConj || (start < end && r.lx.is("conj", keys[end-1])) || (j >= 0 && r.lx.is("conj", keys[j])):
-			r.inherit(a)
-		default:
-			// the cue comes first: "…,” said X" / "Said X: …"
-			a.inverted = true
-			b := r.chunkEnd(si, a.t1)
-			a.sp, a.ok = r.resolvePhrase(si, a.t1, b, r.appositive(si, b), a.pos, false)
-		}
+	if start >= end {
+		// the cue comes first: "…,” said X" / "Said X: …"
+		a.inverted = true
+		b := r.chunkEnd(si, a.t1)
+		a.sp, a.ok = r.resolvePhrase(si, a.t1, b, r.appositive(si, b), a.pos, false)
 		return
 	}
 	// split the segment at commas: the subject is in the last chunk, or,
@@ -314,7 +321,8 @@ func (r *run) resolveAct(a *act) {
 	}
 	last := commas[len(commas)-1]
 	if last+1 < end {
-		a.commaSubj, a.comma = true, last
+		// ", which the government denied" is a relative clause, not a report
+		a.commaSubj, a.comma = !r.lx.is("postmod", keys[last+1]), last
 		a.sp, a.ok = r.resolvePhrase(si, last+1, end, [2]int{-1, -1}, a.pos, true)
 		return
 	}

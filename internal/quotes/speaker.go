@@ -128,7 +128,8 @@ func (r *run) resolvePhrase(si, a, b int, appo [2]int, pos int, last bool) (spea
 		coreEnd = head + 1
 	}
 	indefinite := r.lx.is("indef", keys[a]) || toks[a].Kind == text.Number
-	definite := r.lx.is("det", keys[a])
+	// only "the", "this" and "that" point back; "its minister" is a new actor
+	definite := keys[a] == "the" || keys[a] == "this" || keys[a] == "that"
 	roles := r.rolesIn(si, a, b, appo)
 	ranges := [][2]int{{a, b}}
 	if appo[0] >= 0 && appo[1] <= len(toks) {
@@ -208,6 +209,12 @@ func (r *run) resolvePhrase(si, a, b int, appo [2]int, pos int, last bool) (spea
 		if best == nil {
 			best = m
 		}
+	}
+	if best != nil && head >= 0 && !(best.Tok0 <= head && head < best.Tok1) && toks[head].Kind == text.Word && !toks[head].Cap &&
+		(best.Kind == actors.MCountry || best.Kind == actors.MMetonym) {
+		// a country or capital that modifies an unknown head: "Russia's aviation agency"
+		sp := speaker{a: sitrep.Actor{Name: r.text[toks[a].Start:toks[coreEnd-1].End], Country: best.Country}, kind: actors.MOrg}
+		return sp, true
 	}
 	if best != nil {
 		sp := r.mentionSpeaker(*best)

@@ -68,8 +68,8 @@ func EventID(doc, ref string) int64 {
 	return id
 }
 
-// CanonicalURL normalises a URL for duplicate detection: lower-case scheme
-// and host, no default port, no fragment, no tracking parameters (utm_*,
+// CanonicalURL normalises a URL for duplicate detection: https for http,
+// lower-case host without www., no default port, no fragment, no tracking parameters (utm_*,
 // fbclid, gclid...), sorted query, no trailing slash. It returns "" for
 // an empty or unparsable URL.
 func CanonicalURL(raw string) string {
@@ -82,9 +82,13 @@ func CanonicalURL(raw string) string {
 		return raw
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme == "http" {
+		// The same page is usually served over both.
+		u.Scheme = "https"
+	}
 	host := strings.ToLower(u.Hostname())
 	port := u.Port()
-	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+	if port == "80" || port == "443" {
 		port = ""
 	}
 	host = strings.TrimPrefix(host, "www.")

@@ -130,8 +130,9 @@ type DocInfo struct {
 	Language    string `json:"language,omitempty"`
 	SHA256      string `json:"sha256"`
 	DuplicateOf string `json:"duplicate_of,omitempty"`
-	// Distance is the SimHash distance to the original of a duplicate.
-	Distance   int       `json:"distance,omitempty"`
+	// Similarity is the estimated Jaccard similarity (MinHash) of a
+	// duplicate to its original.
+	Similarity float64   `json:"similarity,omitempty"`
 	Sentences  int       `json:"sentences"`
 	Events     int       `json:"events"`
 	IngestedAt time.Time `json:"ingested_at"`
@@ -196,18 +197,18 @@ type EventRecord struct {
 
 // Mention is one report of an event in one document.
 type Mention struct {
-	EventID   int64   `json:"event_id"`
-	Document  string  `json:"document"`
-	EventRef  string  `json:"event_ref"`
-	Outlet    string  `json:"outlet,omitempty"`
-	URL       string  `json:"url,omitempty"`
-	Published string  `json:"published,omitempty"`
-	Sentence  int     `json:"sentence"`
-	Start     int     `json:"start"`
-	End       int     `json:"end"`
-	Text      string  `json:"text"`
-	Modality  string  `json:"modality,omitempty"`
-	Duplicate bool    `json:"duplicate,omitempty"`
+	EventID    int64   `json:"event_id"`
+	Document   string  `json:"document"`
+	EventRef   string  `json:"event_ref"`
+	Outlet     string  `json:"outlet,omitempty"`
+	URL        string  `json:"url,omitempty"`
+	Published  string  `json:"published,omitempty"`
+	Sentence   int     `json:"sentence"`
+	Start      int     `json:"start"`
+	End        int     `json:"end"`
+	Text       string  `json:"text"`
+	Modality   string  `json:"modality,omitempty"`
+	Duplicate  bool    `json:"duplicate,omitempty"`
 	Confidence float64 `json:"confidence"`
 }
 
@@ -294,17 +295,17 @@ type AgreementFilter struct {
 // AgreementRecord is a canonical agreement with its status timeline, or
 // (Canonical false) an agreement as one document gives it.
 type AgreementRecord struct {
-	ID         string              `json:"id"`
-	Canonical  bool                `json:"canonical"`
-	Name       string              `json:"name"`
-	Kind       string              `json:"kind,omitempty"`
-	Date       string              `json:"date,omitempty"`
-	Parties    []sitrep.Actor      `json:"parties"`
-	Status     string              `json:"status"`
-	Score      int                 `json:"score"`
-	Steps      []sitrep.StatusStep `json:"steps"`
-	Documents  []string            `json:"documents"`
-	PerDoc     []DocAgreement      `json:"per_document,omitempty"`
+	ID        string              `json:"id"`
+	Canonical bool                `json:"canonical"`
+	Name      string              `json:"name"`
+	Kind      string              `json:"kind,omitempty"`
+	Date      string              `json:"date,omitempty"`
+	Parties   []sitrep.Actor      `json:"parties"`
+	Status    string              `json:"status"`
+	Score     int                 `json:"score"`
+	Steps     []sitrep.StatusStep `json:"steps"`
+	Documents []string            `json:"documents"`
+	PerDoc    []DocAgreement      `json:"per_document,omitempty"`
 }
 
 // DocAgreement is an agreement as stored for one document.

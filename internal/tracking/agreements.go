@@ -276,6 +276,16 @@ func (t *Tracker) describe(x *sitrep.Extraction, doc *actors.Doc, a *sitrep.Agre
 		if ev.Trigger != nil && abs(tokenIndexAt(toks, ev.Trigger.Start)-am.head0) > 12 {
 			continue
 		}
+		if strings.HasPrefix(ev.CAMEO, "057") && ev.DateSource != "sentence" && a.Date != nil {
+			// "the accord it signed": the signature is the agreement's own date
+			for k := range x.Events {
+				if x.Events[k].ID == ev.ID {
+					v := *a.Date
+					x.Events[k].Date, x.Events[k].DateSource = &v, "agreement"
+					x.Events[k].DatePrecision = precisionOf(v)
+				}
+			}
+		}
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Source))
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Target))
 		if a.Date == nil && ev.Date != nil && ev.DateSource == "sentence" {
@@ -330,6 +340,16 @@ func (t *Tracker) describe(x *sitrep.Extraction, doc *actors.Doc, a *sitrep.Agre
 		}
 	}
 	_ = sent
+}
+
+func precisionOf(v string) string {
+	switch len(v) {
+	case 4:
+		return sitrep.PrecisionYear
+	case 7:
+		return sitrep.PrecisionMonth
+	}
+	return sitrep.PrecisionDay
 }
 
 func hasStatus(steps []sitrep.StatusStep, si int, st string) bool {

@@ -17,10 +17,6 @@ import (
 	"github.com/sitrep/sitrep/internal/store"
 )
 
-// minDupWords is the fewest words a text needs for near-duplicate
-// detection: the SimHash of a shorter text says too little.
-const minDupWords = 12
-
 // Lookup implements store.Store.
 func (s *DB) Lookup(ctx context.Context, doc *sitrep.Document) (string, bool, error) {
 	sha := doc.SHA256
@@ -123,13 +119,13 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	}
 
 	// Near duplicate?
-	words := fingerprint.Words(d.Text)
-	var sim uint64
-	if len(words) >= minDupWords {
-		sim = fingerprint.SimHash(d.Text)
+	sig, signed := fingerprint.Sign(d.Text)
+	var sigBytes []byte
+	if signed {
+		sigBytes = sig.Bytes()
 	}
 	row := docRow{id: d.ID, outlet: d.Outlet, url: d.URL, source: store.SourceName(&d), published: deref(d.Published)}
-	distance := 0
+	similarity := 0.0
 	if d.DuplicateOf != nil && *d.DuplicateOf != "" {
 		var seq int64
 		err := t.queryRow(`SELECT seq FROM documents WHERE id = ?`, *d.DuplicateOf).Scan(&seq)
@@ -140,8 +136,8 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 		default:
 			row.dupOf, row.dupSeq = *d.DuplicateOf, seq
 		}
-	} else if sim != 0 {
-		row.dupOf, row.dupSeq, distance, err = t.nearest(sim)
+	} else if signed {
+		row.dupOf, row.dupSeq, similarity, err = t.nearest(sig)
 		if err != nil {
 			return store.PutResult{}, err
 		}
@@ -162,16 +158,16 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	}
 
 	err = t.queryRow(`INSERT INTO documents (id, sha256, canonical_url, url, title, outlet, source, published, language,
-		duplicate_of, distance, simhash, num_sentences, num_events, ingested_at, text, extraction)
+		duplicate_of, similarity, minhash, num_sentences, num_events, ingested_at, text, extraction)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
 		d.ID, d.SHA256, nullStr(curl), d.URL, d.Title, d.Outlet, row.source, row.published, d.Language,
-		nullStr(row.dupOf), distance, int64(sim), len(x.Sentences), len(x.Events), at.Format(time.RFC3339Nano), x.Document.Text, string(blob)).Scan(&row.seq)
+		nullStr(row.dupOf), similarity, sigBytes, len(x.Sentences), len(x.Events), at.Format(time.RFC3339Nano), x.Document.Text, string(blob)).Scan(&row.seq)
 	if err != nil {
 		return store.PutResult{}, fmt.Errorf("insert document: %w", err)
 	}
-	if row.dupOf == "" && sim != 0 {
-		for b := 0; b < fingerprint.Bands; b++ {
-			if _, err := t.exec(`INSERT INTO simhash_bands (band, value, seq) VALUES (?, ?, ?)`, b, fingerprint.Band(sim, b), row.seq); err != nil {
+	if row.dupOf == "" && signed {
+		for b, key := range sig.BandKeys() {
+			if _, err := t.exec(`INSERT INTO minhash_bands (band, value, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, b, key, row.seq); err != nil {
 				return store.PutResult{}, err
 			}
 		}
@@ -247,35 +243,46 @@ func withRefs(x *sitrep.Extraction) *sitrep.Extraction {
 	return &c
 }
 
-// nearest finds the stored original closest to fingerprint sim through the
-// band index: its id and seq, and the distance ("" when none is near).
-func (t *txn) nearest(sim uint64) (string, int64, int, error) {
-	rows, err := t.query(`SELECT d.id, d.seq, d.simhash FROM simhash_bands b JOIN documents d ON d.seq = b.seq
-		WHERE (b.band = 0 AND b.value = ?) OR (b.band = 1 AND b.value = ?) OR (b.band = 2 AND b.value = ?) OR (b.band = 3 AND b.value = ?)`,
-		fingerprint.Band(sim, 0), fingerprint.Band(sim, 1), fingerprint.Band(sim, 2), fingerprint.Band(sim, 3))
+// nearest finds the stored original most similar to signature sig
+// through the band index: its id, seq and estimated similarity ("" when
+// none reaches fingerprint.Threshold). Ties go to the earliest stored.
+func (t *txn) nearest(sig fingerprint.Signature) (string, int64, float64, error) {
+	keys := sig.BandKeys()
+	var conds []string
+	args := make([]any, 0, 2*len(keys))
+	for b, k := range keys {
+		conds = append(conds, "(b.band = ? AND b.value = ?)")
+		args = append(args, b, k)
+	}
+	rows, err := t.query(`SELECT DISTINCT d.id, d.seq, d.minhash FROM minhash_bands b JOIN documents d ON d.seq = b.seq WHERE `+strings.Join(conds, " OR "), args...)
 	if err != nil {
 		return "", 0, 0, err
 	}
 	defer rows.Close()
-	bestID, bestSeq, bestDist := "", int64(0), fingerprint.MaxDistance+1
+	bestID, bestSeq, best := "", int64(0), 0.0
 	for rows.Next() {
 		var id string
-		var seq, h int64
-		if err := rows.Scan(&id, &seq, &h); err != nil {
+		var seq int64
+		var blob []byte
+		if err := rows.Scan(&id, &seq, &blob); err != nil {
 			return "", 0, 0, err
 		}
-		dist := fingerprint.Distance(uint64(h), sim)
-		if dist < bestDist || (dist == bestDist && bestID != "" && seq < bestSeq) {
-			bestID, bestSeq, bestDist = id, seq, dist
+		other, err := fingerprint.Parse(blob)
+		if err != nil {
+			return "", 0, 0, fmt.Errorf("document %s: %w", id, err)
+		}
+		sim := fingerprint.Similarity(sig, other)
+		if sim < fingerprint.Threshold {
+			continue
+		}
+		if sim > best || (sim == best && seq < bestSeq) {
+			bestID, bestSeq, best = id, seq, sim
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return "", 0, 0, err
 	}
-	if bestID == "" {
-		return "", 0, 0, nil
-	}
-	return bestID, bestSeq, bestDist, nil
+	return bestID, bestSeq, best, nil
 }
 
 // putEntities stores the document's entities and folds them into the

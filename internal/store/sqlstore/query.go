@@ -61,7 +61,7 @@ func (s *DB) Documents(ctx context.Context, f store.DocFilter) ([]store.DocInfo,
 		conds = append(conds, "published <> '' AND published <= ?")
 		args = append(args, f.Until)
 	}
-	q := `SELECT seq, id, title, url, outlet, published, language, sha256, duplicate_of, distance, num_sentences, num_events, ingested_at FROM documents`
+	q := `SELECT seq, id, title, url, outlet, published, language, sha256, duplicate_of, similarity, num_sentences, num_events, ingested_at FROM documents`
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
@@ -77,7 +77,7 @@ func (s *DB) Documents(ctx context.Context, f store.DocFilter) ([]store.DocInfo,
 		var d store.DocInfo
 		var dup sql.NullString
 		var at string
-		if err := rows.Scan(&d.Seq, &d.ID, &d.Title, &d.URL, &d.Outlet, &d.Published, &d.Language, &d.SHA256, &dup, &d.Distance, &d.Sentences, &d.Events, &at); err != nil {
+		if err := rows.Scan(&d.Seq, &d.ID, &d.Title, &d.URL, &d.Outlet, &d.Published, &d.Language, &d.SHA256, &dup, &d.Similarity, &d.Sentences, &d.Events, &at); err != nil {
 			return nil, err
 		}
 		d.DuplicateOf = dup.String

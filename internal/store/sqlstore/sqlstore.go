@@ -110,19 +110,35 @@ func Rebind(q string, numbered bool) string {
 	return s.rebind(q)
 }
 
-// stmt returns the prepared statement of q, prepared once per DB.
-func (s *DB) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+// cached returns the prepared statement of q, or nil when q was not
+// prepared yet.
+func (s *DB) cached(q string) *sql.Stmt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.stmts[q]; ok {
-		return st, nil
+	return s.stmts[q]
+}
+
+// prepare prepares the statements used for the first time by a write
+// transaction, once it is over: preparing them during the transaction
+// would take a second connection from the pool, which other writers
+// waiting for the database lock may all hold.
+func (s *DB) prepare(ctx context.Context, qs []string) {
+	for _, q := range qs {
+		if s.cached(q) != nil {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, s.rebind(q))
+		if err != nil {
+			continue // prepared again next time; the error showed in the transaction
+		}
+		s.mu.Lock()
+		if _, ok := s.stmts[q]; ok {
+			st.Close()
+		} else {
+			s.stmts[q] = st
+		}
+		s.mu.Unlock()
 	}
-	st, err := s.db.PrepareContext(ctx, s.rebind(q))
-	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
-	}
-	s.stmts[q] = st
-	return st, nil
 }
 
 func firstLine(q string) string {
@@ -141,14 +157,29 @@ type txn struct {
 	s   *DB
 	ctx context.Context
 	tx  *sql.Tx
+	// fresh lists the queries to prepare once the transaction is over.
+	fresh []string
+}
+
+// stmt returns q as a statement of the transaction.
+func (t *txn) stmt(q string) (*sql.Stmt, error) {
+	if st := t.s.cached(q); st != nil {
+		return t.tx.StmtContext(t.ctx, st), nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, t.s.rebind(q))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(q), err)
+	}
+	t.fresh = append(t.fresh, q)
+	return st, nil
 }
 
 func (t *txn) exec(q string, args ...any) (sql.Result, error) {
-	st, err := t.s.stmt(t.ctx, q)
+	st, err := t.stmt(q)
 	if err != nil {
 		return nil, err
 	}
-	res, err := t.tx.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	res, err := st.ExecContext(t.ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", firstLine(q), err)
 	}
@@ -156,11 +187,11 @@ func (t *txn) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
-	st, err := t.s.stmt(t.ctx, q)
+	st, err := t.stmt(q)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := t.tx.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	rows, err := st.QueryContext(t.ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", firstLine(q), err)
 	}
@@ -168,12 +199,12 @@ func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *txn) queryRow(q string, args ...any) *sql.Row {
-	st, err := t.s.stmt(t.ctx, q)
+	st, err := t.stmt(q)
 	if err != nil {
-		// A failed prepare surfaces through Scan of a row that cannot exist.
+		// The failed prepare shows again through Scan.
 		return t.tx.QueryRowContext(t.ctx, t.s.rebind(q), args...)
 	}
-	return t.tx.StmtContext(t.ctx, st).QueryRowContext(t.ctx, args...)
+	return st.QueryRowContext(t.ctx, args...)
 }
 
 // write runs fn in one write transaction.
@@ -198,6 +229,9 @@ func (s *DB) write(ctx context.Context, fn func(t *txn) error) (err error) {
 	}
 	if err = tx.Commit(); err != nil {
 		return s.explain(fmt.Errorf("commit: %w", err))
+	}
+	if len(t.fresh) > 0 {
+		s.prepare(ctx, t.fresh)
 	}
 	return nil
 }

@@ -15,8 +15,8 @@ CREATE TABLE IF NOT EXISTS documents (
     published     TEXT COLLATE "C" NOT NULL DEFAULT '',
     language      TEXT NOT NULL DEFAULT '',
     duplicate_of  TEXT,
-    distance      BIGINT NOT NULL DEFAULT 0,
-    simhash       BIGINT NOT NULL DEFAULT 0,
+    similarity    DOUBLE PRECISION NOT NULL DEFAULT 0,
+    minhash       BYTEA,
     num_sentences BIGINT NOT NULL DEFAULT 0,
     num_events    BIGINT NOT NULL DEFAULT 0,
     ingested_at   TEXT NOT NULL,
@@ -28,7 +28,7 @@ CREATE INDEX IF NOT EXISTS documents_title_tsv ON documents USING gin (title_tsv
 CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
 CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of) WHERE duplicate_of IS NOT NULL;
 
-CREATE TABLE IF NOT EXISTS simhash_bands (
+CREATE TABLE IF NOT EXISTS minhash_bands (
     band  BIGINT NOT NULL,
     value BIGINT NOT NULL,
     seq   BIGINT NOT NULL,
@@ -286,5 +286,5 @@ DROP TABLE IF EXISTS events;
 DROP TABLE IF EXISTS actors;
 DROP TABLE IF EXISTS entities;
 DROP TABLE IF EXISTS sentences;
-DROP TABLE IF EXISTS simhash_bands;
+DROP TABLE IF EXISTS minhash_bands;
 DROP TABLE IF EXISTS documents;

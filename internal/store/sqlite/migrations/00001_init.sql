@@ -14,8 +14,8 @@ CREATE TABLE IF NOT EXISTS documents (
     published     TEXT NOT NULL DEFAULT '',
     language      TEXT NOT NULL DEFAULT '',
     duplicate_of  TEXT,
-    distance      INTEGER NOT NULL DEFAULT 0,
-    simhash       INTEGER NOT NULL DEFAULT 0,
+    similarity    REAL NOT NULL DEFAULT 0,
+    minhash       BLOB,
     num_sentences INTEGER NOT NULL DEFAULT 0,
     num_events    INTEGER NOT NULL DEFAULT 0,
     ingested_at   TEXT NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_published ON documents (published);
 CREATE INDEX IF NOT EXISTS documents_duplicate_of ON documents (duplicate_of) WHERE duplicate_of IS NOT NULL;
 
-CREATE TABLE IF NOT EXISTS simhash_bands (
+CREATE TABLE IF NOT EXISTS minhash_bands (
     band  INTEGER NOT NULL,
     value INTEGER NOT NULL,
     seq   INTEGER NOT NULL,
@@ -317,5 +317,5 @@ DROP TRIGGER IF EXISTS sentences_ai;
 DROP TABLE IF EXISTS titles_fts;
 DROP TABLE IF EXISTS sentences_fts;
 DROP TABLE IF EXISTS sentences;
-DROP TABLE IF EXISTS simhash_bands;
+DROP TABLE IF EXISTS minhash_bands;
 DROP TABLE IF EXISTS documents;
