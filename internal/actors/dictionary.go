@@ -145,6 +145,8 @@ type Dictionary struct {
 	orgHeads  map[string]string
 	common    map[string]bool
 	affix     map[string]bool
+	adjective map[string]bool
+	verbal    map[string]bool
 	gaz       *places.Gazetteer
 	Version   string
 	Loaded    time.Duration
@@ -205,6 +207,8 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		orgHeads:  map[string]string{},
 		common:    map[string]bool{},
 		affix:     map[string]bool{},
+		adjective: map[string]bool{},
+		verbal:    map[string]bool{},
 		Version:   dict.Version(),
 	}
 	if err := tsv.Parse(translitData, func(r tsv.Row) error {
@@ -220,6 +224,14 @@ func Load(ds *dict.Set) (*Dictionary, error) {
 		case "orghead":
 			for _, w := range r.List(1) {
 				d.orgHeads[text.Fold(w)] = strings.Trim(r.Field(2), "\"")
+			}
+		case "adjectival":
+			for _, w := range r.List(1) {
+				d.adjective[text.Fold(w)] = true
+			}
+		case "verbal":
+			for _, w := range r.List(1) {
+				d.verbal[text.Fold(w)] = true
 			}
 		case "affix":
 			for _, w := range r.List(1) {

@@ -164,14 +164,38 @@ func (d *Dictionary) items(docText string, toks []text.Token) []item {
 	})
 	var out []item
 	for i := 0; i < len(toks); {
-		if best[i].e != nil {
-			out = append(out, best[i])
-			i = best[i].t1
+		if it := best[i]; it.e != nil {
+			if !d.adjectival(toks, it) {
+				out = append(out, it)
+			}
+			i = it.t1
 			continue
 		}
 		i++
 	}
 	return out
+}
+
+// adjectival reports whether an agent item is used as an adjective: a
+// word such as "military" or "security" followed by a plain lower-case noun
+// ("military sites") names no actor.
+func (d *Dictionary) adjectival(toks []text.Token, it item) bool {
+	if it.e.Kind != KindAgent || (it.e.AgentKind != AgentOrg && it.e.AgentKind != AgentGroup) {
+		return false
+	}
+	if !d.adjective[d.keyOf(toks, it)] || it.t1 >= len(toks) {
+		return false
+	}
+	next := toks[it.t1]
+	return next.Kind == text.Word && !next.Cap && !d.verbal[next.Key] && !strings.HasSuffix(next.Key, "ed")
+}
+
+func (d *Dictionary) keyOf(toks []text.Token, it item) string {
+	var parts []string
+	for i := it.t0; i < it.t1; i++ {
+		parts = append(parts, toks[i].Key)
+	}
+	return strings.Join(parts, " ")
 }
 
 var kindRank = map[string]int{KindPerson: 0, KindOrg: 1, KindCountry: 2, KindCapital: 3, KindDemonym: 4, KindPlace: 5, KindAgent: 6}

@@ -86,6 +86,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		return nil
 	}
 	assault := code.Quad == 4
+	aid := code.PLOVER == "AID" || code.PLOVER == "COOPERATE"
 	var src, tgt side
 	var srcs []actors.Mention
 	if h.pat.Kind == 'N' {
@@ -118,7 +119,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	} else if passive(s, h.trigger) {
 		// "Damascus was hit by Israeli air strikes": the agent follows "by"
 		tgt = c.subject(st, s, h.trigger, nil)
-		for j := h.t1; j < clauseEnd(s, h.t1) && j < h.t1+8; j++ {
+		for j := h.trigger + 1; j < clauseEnd(s, h.trigger+1) && j < h.t1+8; j++ {
 			if s.toks[j].Key == "by" {
 				for k := j + 1; k < len(s.toks) && k < j+7; k++ {
 					if mi := s.byTok[k]; mi >= 0 {
@@ -135,10 +136,10 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	} else {
 		src = c.subject(st, s, h.trigger, nil)
 		if h.targetAt >= 0 {
-			tgt = c.object(s, h.targetAt, assault, src.m)
+			tgt = c.object(s, h.targetAt, assault, aid, src.m)
 		}
 		if !tgt.ok {
-			tgt = c.object(s, h.trigger+1, assault, src.m)
+			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
 		}
 	}
 	if src.ok {
@@ -146,7 +147,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	// reported speech: the announcer is the other side of a request or offer
 	rep, hasRep := c.reporter(st, s, h.trigger)
-	if src.ok && !tgt.ok && hasRep && rep.Country != "" && rep.Country != src.m.Country {
+	if len(srcs) == 1 && !tgt.ok && hasRep && rep.Country != "" && rep.Country != src.m.Country {
 		switch code.PLOVER {
 		case "REQUEST", "AGREE", "AID", "COOPERATE", "SUPPORT", "CONSULT":
 			tgt = side{m: rep, ok: true, inferred: true}
@@ -156,6 +157,15 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		return nil
 	}
 	modality, _ := c.modality(s, h, 0)
+	// PLOVER: a planned consultation, support, cooperation or aid is an
+	// intention to do it (AGREE)
+	if modality == sitrep.ModalityPlanned {
+		if to := c.intents.For(h.pat.Code); to != "" {
+			if ic, ok := c.table.Lookup(to); ok {
+				code = ic
+			}
+		}
+	}
 	var reportedBy *sitrep.Actor
 	if hasRep {
 		a := rep.Actor(st.doc)
@@ -167,13 +177,23 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			}
 		}
 	}
+	// "The United States and Ukraine signed an agreement giving Washington ...":
+	// an object that is one of several subjects is no target; the subjects pair up
+	if tgt.ok && len(srcs) > 1 {
+		for _, m := range srcs {
+			if m.Country != "" && m.Country == tgt.m.Country {
+				tgt = side{}
+				break
+			}
+		}
+	}
 	var pairs [][2]actors.Mention
 	switch {
 	case tgt.ok:
 		for _, m := range srcs {
 			pairs = append(pairs, [2]actors.Mention{m, tgt.m})
 		}
-	case len(srcs) > 1 && symmetric(h.pat.Code):
+	case len(srcs) > 1:
 		for i := 0; i < len(srcs); i++ {
 			for j := i + 1; j < len(srcs); j++ {
 				pairs = append(pairs, [2]actors.Mention{srcs[i], srcs[j]})
@@ -184,13 +204,13 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	var out []sitrep.Event
 	for _, p := range pairs {
-		if p[0].Country == "" && p[0].Code == "" || p[1].Country == "" && p[1].Code == "" {
+		if p[0].Country == "" && !international(p[0].Code) || p[1].Country == "" && !international(p[1].Code) {
 			continue
 		}
 		ev := sitrep.Event{
 			Source:        p[0].Actor(st.doc),
 			Target:        p[1].Actor(st.doc),
-			CAMEO:         h.pat.Code,
+			CAMEO:         code.Code,
 			CAMEOName:     code.Name,
 			PLOVER:        code.PLOVER,
 			PLOVERMode:    code.Mode,

@@ -26,11 +26,18 @@ var pronouns = map[string]string{"he": "person", "she": "person", "him": "person
 func usable(m actors.Mention) bool {
 	switch m.Kind {
 	case actors.MPerson, actors.MOrg, actors.MGroup, actors.MCountry, actors.MMetonym:
-		return m.Country != "" || m.Code != ""
+		return m.Country != "" || international(m.Code)
 	case actors.MPlace:
 		return m.Country != ""
 	}
 	return false
+}
+
+// international reports whether a code names an actor with no country of
+// its own: an intergovernmental organisation, an international militant
+// group or an international NGO.
+func international(code string) bool {
+	return strings.HasPrefix(code, "IGO") || strings.HasPrefix(code, "IMG") || strings.HasPrefix(code, "NGO")
 }
 
 // prepBefore returns the preposition governing the mention, if any.
@@ -190,7 +197,7 @@ func (c *Coder) resolvePronoun(st *docState, s *sentence, j int, kind string) (a
 }
 
 // object finds the actor right of token i within the clause.
-func (c *Coder) object(s *sentence, from int, assault bool, exclude actors.Mention) side {
+func (c *Coder) object(s *sentence, from int, assault, aid bool, exclude actors.Mention) side {
 	end := clauseEnd(s, from)
 	for j := from; j < end && j < from+14; j++ {
 		t := s.toks[j]
@@ -202,13 +209,20 @@ func (c *Coder) object(s *sentence, from int, assault bool, exclude actors.Menti
 			continue
 		}
 		m := s.mentions[mi]
+		if m.Kind == "demonym" && m.Country != "" && m.Country != exclude.Country {
+			// "condemned the Israeli attacks": the adjective's country is the target
+			return side{m: m, ok: true}
+		}
 		if !usable(m) || (m.Entity >= 0 && m.Entity == exclude.Entity) {
 			j = m.Tok1 - 1
 			continue
 		}
 		p := prepBefore(s, m)
-		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" {
-			if assault && (p == "on" || p == "in" || p == "at" || p == "") {
+		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" || p == "across" || p == "into" {
+ 			if aid && (p == "in" || p == "into" || p == "to") {
+				return side{m: m, ok: true}
+			}
+			if assault && (p == "on" || p == "in" || p == "at" || p == "" || p == "across" || p == "into" || p == "against" || p == "near" || p == "over") {
 				return side{m: m, ok: true}
 			}
 			j = m.Tok1 - 1
@@ -223,19 +237,35 @@ func (c *Coder) object(s *sentence, from int, assault bool, exclude actors.Menti
 	return side{}
 }
 
-// coordinated returns the mentions joined to m by "and" on its left.
+// coordinated returns the mentions joined to m by "and" or commas on its
+// left ("Spain, Ireland and Norway", "Russian and Ukrainian delegations").
 func coordinated(s *sentence, m actors.Mention) []actors.Mention {
 	var out []actors.Mention
 	j := m.Tok0 - 1
+	for j >= 0 && (s.toks[j].Key == "the" || s.toks[j].Kind == 'w' && strings.Contains(s.toks[j].Key, "-") && s.byTok[j] < 0) {
+		j--
+	}
 	for j >= 1 && (s.toks[j].Key == "and" || s.toks[j].Key == ",") {
 		k := j - 1
+		for k >= 0 && s.toks[k].Key == "the" {
+			k--
+		}
+		if k < 0 {
+			break
+		}
 		mi := s.byTok[k]
-		if mi < 0 || !usable(s.mentions[mi]) {
+		if mi < 0 {
 			break
 		}
 		o := s.mentions[mi]
-		out = append(out, o)
+		if !usable(o) && !(o.Kind == "demonym" && o.Country != "") {
+			break
+		}
+		out = append([]actors.Mention{o}, out...)
 		j = o.Tok0 - 1
+		for j >= 0 && s.toks[j].Key == "the" {
+			j--
+		}
 	}
 	return out
 }

@@ -17,6 +17,7 @@ type Coder struct {
 	table    Table
 	patterns *Patterns
 	cues     *Cues
+	intents  Intents
 }
 
 // New loads the CAMEO table, the patterns and the cues.
@@ -38,7 +39,16 @@ func New(ds *dict.Set) (*Coder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cues: %w", err)
 	}
-	return &Coder{table: t, patterns: p, cues: c}, nil
+	in, err := LoadIntents(ds)
+	if err != nil {
+		return nil, fmt.Errorf("intents: %w", err)
+	}
+	for from, to := range in {
+		if _, ok := t.Lookup(to); !ok {
+			return nil, fmt.Errorf("intent.tsv: %s -> %s: code not in cameo.tsv", from, to)
+		}
+	}
+	return &Coder{table: t, patterns: p, cues: c, intents: in}, nil
 }
 
 // Table returns the CAMEO table.
@@ -100,6 +110,7 @@ type hit struct {
 	t0, t1   int // token range
 	trigger  int // token index of the trigger
 	targetAt int // token index marked by +, or -1
+	matched  int // keys matched by words and synsets (not gaps)
 }
 
 var boundaryKeys = map[string]bool{";": true, ":": true, ".": true, "?": true, "!": true}
@@ -112,15 +123,16 @@ func (c *Coder) match(s *sentence) []hit {
 		for _, id := range ids {
 			pat := c.patterns.list[id]
 			target := -1
-			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target)
+			gaps := 0
+			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target, &gaps)
 			if !ok {
 				continue
 			}
-			h := hit{pat: pat, k0: ki, k1: end, t0: s.keyTok[ki], t1: s.keyTok[end-1] + 1, trigger: s.keyTok[ki], targetAt: target}
+			h := hit{pat: pat, k0: ki, k1: end, t0: s.keyTok[ki], t1: s.keyTok[end-1] + 1, trigger: s.keyTok[ki], targetAt: target, matched: end - ki - gaps}
 			if pat.Kind == 'V' && !c.verbal(s, h.trigger) {
 				continue
 			}
-			if best == nil || pat.spec > best.pat.spec || (pat.spec == best.pat.spec && h.k1-h.k0 < best.k1-best.k0) {
+			if best == nil || pat.spec > best.pat.spec || (pat.spec == best.pat.spec && (h.matched > best.matched || h.matched == best.matched && h.k1-h.k0 < best.k1-best.k0)) {
 				hh := h
 				best = &hh
 			}
@@ -174,7 +186,7 @@ func (c *Coder) verbal(s *sentence, i int) bool {
 	return true
 }
 
-func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target *int) (int, bool) {
+func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps *int) (int, bool) {
 	if ei == len(els) {
 		return pos, true
 	}
@@ -182,12 +194,12 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target *int) 
 	switch e.kind {
 	case elWord:
 		if pos < len(s.keys) && e.forms[s.keys[pos]] {
-			return c.matchFrom(s, els, ei+1, pos+1, target)
+			return c.matchFrom(s, els, ei+1, pos+1, target, gaps)
 		}
 	case elSynset:
 		for _, a := range e.alts {
 			if n, ok := matchAlt(s, a, pos); ok {
-				if end, ok := c.matchFrom(s, els, ei+1, pos+n, target); ok {
+				if end, ok := c.matchFrom(s, els, ei+1, pos+n, target, gaps); ok {
 					return end, true
 				}
 			}
@@ -209,7 +221,8 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target *int) 
 					break
 				}
 			}
-			if end, ok := c.matchFrom(s, els, ei+1, pos+skip, target); ok {
+			if end, ok := c.matchFrom(s, els, ei+1, pos+skip, target, gaps); ok {
+				*gaps += skip
 				return end, true
 			}
 		}
@@ -217,7 +230,7 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target *int) 
 		if pos < len(s.keyTok) {
 			*target = s.keyTok[pos]
 		}
-		return c.matchFrom(s, els, ei+1, pos, target)
+		return c.matchFrom(s, els, ei+1, pos, target, gaps)
 	}
 	return 0, false
 }

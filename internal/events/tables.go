@@ -145,3 +145,35 @@ func (c *Cues) Is(keys []string, i int, kind string) (int, bool) {
 	}
 	return 0, false
 }
+
+// Intents maps planned cooperative acts to the intention codes (intent.tsv).
+type Intents map[string]string
+
+// LoadIntents reads intent.tsv.
+func LoadIntents(ds *dict.Set) (Intents, error) {
+	srcs, err := ds.Files("intent.tsv")
+	if err != nil {
+		return nil, err
+	}
+	in := Intents{}
+	for _, s := range srcs {
+		if err := tsv.Parse(s.Data, func(r tsv.Row) error {
+			in[r.Field(0)] = r.Field(1)
+			return nil
+		}); err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Name, err)
+		}
+	}
+	return in, nil
+}
+
+// For returns the intention code of a planned act, or "" when the act is
+// not one that PLOVER turns into an intention.
+func (in Intents) For(code string) string {
+	for c := code; len(c) >= 2; c = c[:len(c)-1] {
+		if v, ok := in[c]; ok {
+			return v
+		}
+	}
+	return ""
+}

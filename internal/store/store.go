@@ -52,6 +52,9 @@ type Store interface {
 	Documents(ctx context.Context, f DocFilter) ([]DocInfo, error)
 	// Events lists cross-document events, latest date first.
 	Events(ctx context.Context, f EventFilter) ([]EventRecord, error)
+	// EachEvent calls fn with every event matching f (f.Limit ignored) in
+	// id order, reading in pages, with its mentions when withMentions.
+	EachEvent(ctx context.Context, f EventFilter, withMentions bool, fn func(EventRecord) error) error
 	// Mentions lists the mentions of one event in ingestion order.
 	Mentions(ctx context.Context, eventID int64) ([]Mention, error)
 	// Periods groups the events matching f by day, week or month.

@@ -362,22 +362,112 @@ func (s *DB) Events(ctx context.Context, f store.EventFilter) ([]store.EventReco
 	return out, rows.Err()
 }
 
+// EachEvent implements store.Store.
+func (s *DB) EachEvent(ctx context.Context, f store.EventFilter, withMentions bool, fn func(store.EventRecord) error) error {
+	branches, common, err := s.eventQuery(ctx, f)
+	if err != nil {
+		return err
+	}
+	c := common
+	if len(branches) > 0 {
+		c = and(or(branches...), common)
+	}
+	const page = 1000
+	last := int64(-1 << 63)
+	for {
+		q := `SELECT ` + eventCols + ` FROM events WHERE id > ?`
+		args := []any{last}
+		if c.sql != "" {
+			q += " AND (" + c.sql + ")"
+			args = append(args, c.args...)
+		}
+		q += " ORDER BY id LIMIT ?"
+		args = append(args, page)
+		rows, err := s.queryRows(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		var evs []store.EventRecord
+		for rows.Next() {
+			e, err := scanEvent(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			evs = append(evs, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		last = evs[len(evs)-1].ID
+		if withMentions {
+			if err := s.attachMentions(ctx, evs); err != nil {
+				return err
+			}
+		}
+		for _, e := range evs {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(evs) < page {
+			return nil
+		}
+	}
+}
+
+const mentionCols = `m.event_id, m.doc_id, m.ref, d.outlet, d.url, d.published, m.sentence, m.start_off, m.end_off, m.text, m.modality, m.duplicate, m.confidence`
+
+func scanMention(rows *sql.Rows) (store.Mention, error) {
+	var m store.Mention
+	var dup int
+	err := rows.Scan(&m.EventID, &m.Document, &m.EventRef, &m.Outlet, &m.URL, &m.Published, &m.Sentence, &m.Start, &m.End, &m.Text, &m.Modality, &dup, &m.Confidence)
+	m.Duplicate = dup != 0
+	return m, err
+}
+
+// attachMentions reads the mentions of a page of events in one query.
+func (s *DB) attachMentions(ctx context.Context, evs []store.EventRecord) error {
+	idx := make(map[int64]int, len(evs))
+	args := make([]any, len(evs))
+	for i, e := range evs {
+		idx[e.ID] = i
+		args[i] = e.ID
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(evs)), ", ")
+	rows, err := s.queryRows(ctx, `SELECT `+mentionCols+` FROM event_mentions m JOIN documents d ON d.seq = m.seq WHERE m.event_id IN (`+ph+`) ORDER BY m.seq, m.ref`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		m, err := scanMention(rows)
+		if err != nil {
+			return err
+		}
+		i := idx[m.EventID]
+		evs[i].Mentions = append(evs[i].Mentions, m)
+	}
+	return rows.Err()
+}
+
 // Mentions implements store.Store.
 func (s *DB) Mentions(ctx context.Context, eventID int64) ([]store.Mention, error) {
-	rows, err := s.queryRows(ctx, `SELECT m.event_id, m.doc_id, m.ref, d.outlet, d.url, d.published, m.sentence, m.start_off, m.end_off, m.text, m.modality, m.duplicate, m.confidence
-		FROM event_mentions m JOIN documents d ON d.seq = m.seq WHERE m.event_id = ? ORDER BY m.seq, m.ref`, eventID)
+	rows, err := s.queryRows(ctx, `SELECT `+mentionCols+` FROM event_mentions m JOIN documents d ON d.seq = m.seq WHERE m.event_id = ? ORDER BY m.seq, m.ref`, eventID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []store.Mention{}
 	for rows.Next() {
-		var m store.Mention
-		var dup int
-		if err := rows.Scan(&m.EventID, &m.Document, &m.EventRef, &m.Outlet, &m.URL, &m.Published, &m.Sentence, &m.Start, &m.End, &m.Text, &m.Modality, &dup, &m.Confidence); err != nil {
+		m, err := scanMention(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.Duplicate = dup != 0
 		out = append(out, m)
 	}
 	return out, rows.Err()

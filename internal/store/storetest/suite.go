@@ -418,6 +418,30 @@ func testEventFilters(t *testing.T, open Opener) {
 	if len(evs) == 1 && (evs[0].NumSources != 2 || evs[0].NumArticles != 2 || evs[0].Location == nil) {
 		t.Errorf("merged strike %+v", evs[0])
 	}
+	for _, f := range []store.EventFilter{{}, {Actor: "ISR"}, {Since: "2025-08-01"}} {
+		var ids []int64
+		mentions := 0
+		err := s.EachEvent(ctx, f, true, func(e store.EventRecord) error {
+			ids = append(ids, e.ID)
+			mentions += len(e.Mentions)
+			if len(e.Mentions) != e.NumMentions {
+				t.Errorf("event %d: %d mentions attached, num_mentions %d", e.ID, len(e.Mentions), e.NumMentions)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := len(events(t, s, store.EventFilter{Actor: f.Actor, Since: f.Since, Limit: 100}))
+		if len(ids) != want {
+			t.Errorf("EachEvent %+v: %d events, want %d", f, len(ids), want)
+		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i] <= ids[i-1] {
+				t.Errorf("EachEvent not in id order: %v", ids)
+			}
+		}
+	}
 }
 
 func testPeriods(t *testing.T, open Opener) {
