@@ -7,6 +7,10 @@ import (
 	"github.com/sitrep/sitrep/internal/actors"
 )
 
+// domestic event types whose recipient, when the text names none, is the
+// country where the act happens
+var domestic = map[string]bool{"PROTEST": true, "CONCEDE": true, "MOBILIZE": true, "COERCE": true, "ASSAULT": true, "RETREAT": true}
+
 // symmetric CAMEO roots: "X and Y met" is one event between them.
 func symmetric(code string) bool {
 	return strings.HasPrefix(code, "04") || strings.HasPrefix(code, "057") || strings.HasPrefix(code, "06") ||
@@ -18,11 +22,13 @@ func symmetric(code string) bool {
 func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 	if p := h.pat.Flags["source"]; p != "" && p != "poss" {
 		if sd := c.afterPrep(s, h, p); sd.ok {
+			sd.via = p
 			return sd
 		}
 	}
 	for _, p := range []string{"by", "from"} {
 		if sd := c.afterPrep(s, h, p); sd.ok {
+			sd.via = p
 			return sd
 		}
 	}
@@ -104,17 +110,23 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 				}
 			}
 		}
-		if !src.ok {
-			// "X received a request from Y": the clause subject is the other side
-			sub := c.subject(st, s, h.trigger, nil)
-			if sub.ok {
+		light := c.lightVerbBefore(s, h.trigger)
+		switch {
+		case !src.ok && light:
+			// "Israel launched strikes", "Syria made a request": the subject of
+			// the light verb is the actor of the nominal event
+			if sub := c.subject(st, s, h.trigger, nil); sub.ok {
 				src = sub
 			}
-		} else if !tgt.ok {
-			sub := c.subject(st, s, h.trigger, nil)
-			if sub.ok && sub.m.Country != src.m.Country {
+		case src.ok && !tgt.ok && light && src.via != "":
+			// "X received a request from Y": the clause subject is the other side
+			if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != src.m.Country {
 				tgt = sub
 			}
+		}
+		if !tgt.ok && (code.Quad == 4 || aid) {
+			// "strikes across Syria": the object of the noun
+			tgt = c.object(s, h.t1, assault, aid, src.m)
 		}
 	} else if passive(s, h.trigger) {
 		// "Damascus was hit by Israeli air strikes": the agent follows "by"
@@ -145,6 +157,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	if src.ok {
 		srcs = append(coordinated(s, src.m), src.m)
 	}
+	modality, _ := c.modality(s, h, 0)
 	// reported speech: the announcer is the other side of a request or offer
 	rep, hasRep := c.reporter(st, s, h.trigger)
 	if len(srcs) == 1 && !tgt.ok && hasRep && rep.Country != "" && rep.Country != src.m.Country {
@@ -156,7 +169,6 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	if len(srcs) == 0 {
 		return nil
 	}
-	modality, _ := c.modality(s, h, 0)
 	// PLOVER: a planned consultation, support, cooperation or aid is an
 	// intention to do it (AGREE)
 	if modality == sitrep.ModalityPlanned {
@@ -175,6 +187,18 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			if modality == sitrep.ModalityAsserted {
 				modality = sitrep.ModalityReported
 			}
+		}
+	}
+	// no target in the text: a domestic act happens to the country where the
+	// sentence places it, else to the actor's own country (PLOVER codes the
+	// recipient of "protesters rallied in Tbilisi" as Georgia)
+	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && modality == sitrep.ModalityAsserted && domestic[code.PLOVER] {
+		if pl, ok := c.placeIn(s); ok {
+			tgt = side{m: pl, ok: true, inferred: true}
+		} else {
+			own := src.m
+			own.Entity = -1
+			tgt = side{m: own, ok: true, inferred: true}
 		}
 	}
 	// "The United States and Ukraine signed an agreement giving Washington ...":
@@ -238,6 +262,38 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		out = append(out, ev)
 	}
 	return out
+}
+
+// placeIn is the first place or locative mention of the sentence with a country.
+func (c *Coder) placeIn(s *sentence) (actors.Mention, bool) {
+	for _, m := range s.mentions {
+		if (m.Kind == actors.MPlace || m.Locative && (m.Kind == actors.MCountry || m.Kind == actors.MMetonym)) && m.Country != "" {
+			return m, true
+		}
+	}
+	return actors.Mention{}, false
+}
+
+// lightVerbBefore reports whether the noun phrase of the trigger is the
+// object of a light verb ("launched strikes", "received a formal request").
+func (c *Coder) lightVerbBefore(s *sentence, trig int) bool {
+	k := s.tokKey[trig]
+	for back := 1; back <= 6 && k-back >= 0; back++ {
+		j := k - back
+		w := s.keys[j]
+		for _, cu := range c.cues.At(s.keys, j) {
+			if cu.kind == "light" && j+len(cu.words) <= k {
+				return true
+			}
+		}
+		if boundaryKeys[w] || w == "," || w == "that" || w == "which" {
+			return false
+		}
+		if mi := s.byTok[s.keyTok[j]]; mi >= 0 && s.mentions[mi].Kind != "demonym" && !s.mentions[mi].Possessive {
+			return false
+		}
+	}
+	return false
 }
 
 func confidence(h hit, src, tgt side) float64 {
@@ -361,11 +417,14 @@ func (c *Coder) dedup(evs []sitrep.Event) []sitrep.Event {
 	return out
 }
 
+// actorKey compares event sides inside one document: by country, so that
+// "the Syrian government" and "Damascus" are one side; by code for
+// international actors.
 func actorKey(a sitrep.Actor) string {
-	if a.Entity != "" {
-		return a.Entity
+	if a.Country != "" {
+		return a.Country
 	}
-	return a.Country + "/" + a.Code
+	return a.Code
 }
 
 func root(code string) string {

@@ -11,7 +11,8 @@ import (
 type side struct {
 	m        actors.Mention
 	ok       bool
-	inferred bool // from a pronoun, a reporter or the context
+	inferred bool   // from a pronoun, a reporter or the context
+	via      string // the preposition that introduced it ("from", "by")
 }
 
 var beForms = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "be": true, "being": true, "has": false}
@@ -85,8 +86,13 @@ func clauseStart(s *sentence, i int) int {
 func clauseEnd(s *sentence, i int) int {
 	for j := i; j < len(s.toks); j++ {
 		switch s.toks[j].Key {
-		case ";", ":", ".", "?", "!":
+		case ";", ":", ".", "?", "!", "”", "»":
 			return j
+		case "\"":
+			// a straight quote mark after punctuation closes a quote
+			if j > 0 && s.toks[j-1].Kind == 'p' {
+				return j
+			}
 		}
 	}
 	return len(s.toks)
@@ -198,6 +204,18 @@ func (c *Coder) resolvePronoun(st *docState, s *sentence, j int, kind string) (a
 
 // object finds the actor right of token i within the clause.
 func (c *Coder) object(s *sentence, from int, assault, aid bool, exclude actors.Mention) side {
+	// an actor of the source's own country is kept only when no other is found
+	first := c.object1(s, from, assault, aid, exclude, "")
+	if !first.ok || exclude.Country == "" || first.m.Country != exclude.Country {
+		return first
+	}
+	if other := c.object1(s, from, assault, aid, exclude, exclude.Country); other.ok {
+		return other
+	}
+	return first
+}
+
+func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors.Mention, skipCountry string) side {
 	end := clauseEnd(s, from)
 	for j := from; j < end && j < from+14; j++ {
 		t := s.toks[j]
@@ -209,6 +227,10 @@ func (c *Coder) object(s *sentence, from int, assault, aid bool, exclude actors.
 			continue
 		}
 		m := s.mentions[mi]
+		if skipCountry != "" && m.Country == skipCountry {
+			j = m.Tok1 - 1
+			continue
+		}
 		if m.Kind == "demonym" && m.Country != "" && m.Country != exclude.Country {
 			// "condemned the Israeli attacks": the adjective's country is the target
 			return side{m: m, ok: true}

@@ -75,10 +75,22 @@ type sentence struct {
 	tokKey   []int    // token index -> first key index
 	mentions []actors.Mention
 	byTok    []int // token index -> mention index or -1
+	inDate   []bool
 }
 
-func (c *Coder) prepare(si int, doc *actors.Doc) *sentence {
+func (c *Coder) prepare(si int, doc *actors.Doc, dates []sitrep.DateExpr) *sentence {
 	s := &sentence{index: si, toks: doc.Tokens[si], mentions: doc.Mentions[si]}
+	s.inDate = make([]bool, len(s.toks))
+	for _, d := range dates {
+		if d.Sentence != si {
+			continue
+		}
+		for ti, t := range s.toks {
+			if t.Start >= d.Start && t.End <= d.End {
+				s.inDate[ti] = true
+			}
+		}
+	}
 	s.tokKey = make([]int, len(s.toks))
 	for ti, t := range s.toks {
 		s.tokKey[ti] = len(s.keys)
@@ -136,6 +148,10 @@ func (c *Coder) match(s *sentence) []hit {
 				hh := h
 				best = &hh
 			}
+		}
+		if best != nil && s.inDate[best.trigger] {
+			// "the 10 March agreement": a month name is no verb
+			continue
 		}
 		if best != nil {
 			// a trigger inside an actor name is not an event ("Arab League")
@@ -263,7 +279,7 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		if si >= len(doc.Tokens) {
 			break
 		}
-		s := c.prepare(si, doc)
+		s := c.prepare(si, doc, x.Dates)
 		for _, h := range c.match(s) {
 			out = append(out, c.build(st, s, h)...)
 		}
