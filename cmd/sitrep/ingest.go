@@ -39,16 +39,16 @@ func isTerminal(w io.Writer) bool {
 }
 
 type ingestFlags struct {
-	db                             *string
-	feeds                          stringList
-	every                          time.Duration
-	feedContent, allowPrivate      bool
-	rate, timeout                  time.Duration
-	workers                        int
-	dicts                          stringList
-	published, outlet, lang        string
-	maxBytes                       int64
-	quiet, json                    bool
+	db                        *string
+	feeds                     stringList
+	every                     time.Duration
+	feedContent, allowPrivate bool
+	rate, timeout             time.Duration
+	workers                   int
+	dicts                     stringList
+	published, outlet, lang   string
+	maxBytes                  int64
+	quiet, json               bool
 }
 
 func runIngest(ctx context.Context, e *env, args []string) error {

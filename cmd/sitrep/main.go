@@ -41,6 +41,16 @@ func commands() []command {
 		{"resolve", "resolve actor phrases to codes with the dictionaries", runResolve},
 		{"actors", "list actors; --unknown lists frequent names the dictionaries do not know", runActors},
 		{"eval", "score an extraction or a sentence corpus against gold annotations", runEval},
+		{"ingest", "read, extract and store documents from files, directories, stdin, URLs and feeds", runIngest},
+		{"import", "load a store dump written by 'export --format jsonl'", runImport},
+		{"export", "write the store as csv, jsonl (full dump), gdelt or plover", runExport},
+		{"events", "list stored events merged across documents, with filters", runEvents},
+		{"search", "full-text search over stored sentences and titles", runSearch},
+		{"timeline", "events of an actor by day, week or month", runTimeline},
+		{"dyad", "events between two actors by day, week or month", runDyad},
+		{"agreements", "agreements across documents with their status timelines", runAgreements},
+		{"commitments", "requests, offers, pledges and deliveries found in stored documents", runCommitments},
+		{"docs", "list stored documents; --duplicates lists near duplicates", runDocs},
 	}
 }
 

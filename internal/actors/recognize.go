@@ -46,6 +46,12 @@ type Mention struct {
 	Affiliation string
 	// Matched lists the dictionary entries (file:line) that resolved it.
 	Matched string
+	// ExplicitCountry is true when the phrase itself names the country
+	// (a demonym, a country name or a capital), not the context.
+	ExplicitCountry bool
+	// NP0 is the first token of the whole noun phrase (determiners, country
+	// modifiers, roles and titles included) that the mention heads.
+	NP0 int
 }
 
 // Actor converts the mention into an event/quote actor.
@@ -90,6 +96,8 @@ type item struct {
 }
 
 var determiners = map[string]bool{"a": true, "an": true, "the": true, "one": true, "two": true, "three": true, "several": true, "some": true, "many": true, "both": true, "other": true, "senior": true, "top": true, "former": true, "unnamed": true, "anonymous": true, "local": true, "its": true, "his": true, "her": true, "their": true}
+
+var placeAdjectives = map[string]bool{"central": true, "northern": true, "southern": true, "eastern": true, "western": true, "downtown": true, "greater": true, "north": true, "south": true, "east": true, "west": true, "besieged": true, "occupied": true, "northwestern": true, "northeastern": true, "southwestern": true, "southeastern": true, "coastal": true, "rural": true}
 
 var locativePreps = map[string]bool{"in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
 
@@ -210,7 +218,7 @@ func (d *Dictionary) pickEntry(docText string, toks []text.Token, t0, t1 int, en
 		if e.Exact != "" && surface != e.Exact {
 			continue
 		}
-		if e.Exact == "" && t1-t0 == 1 && first.AllCaps && e.Kind != KindAgent && !isAllCaps(e.Name) {
+		if e.Exact == "" && t1-t0 == 1 && first.AllCaps && utf8.RuneCountInString(first.Text) <= 4 && e.Kind != KindAgent && !isAllCaps(e.Name) {
 			continue
 		}
 		if e.Kind != KindAgent && !named {
@@ -328,9 +336,20 @@ func isNameToken(t text.Token) bool {
 func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i int, capsMid map[string]bool) (*np, int) {
 	p := &np{t0: i, countryTok: -1, name: [2]int{-1, -1}, roleT: [2]int{-1, -1}, titleT: [2]int{-1, -1}, agentOrgT: [2]int{-1, -1}}
 	start := i
-	if i > 0 {
-		prev := toks[i-1]
-		p.locative = locativePreps[prev.Key] || (i > 1 && toks[i-1].Key == "the" && locativePreps[toks[i-2].Key])
+	// locative: "in Ankara", "in central Damascus", "near the southern city of"
+	for back := 1; back <= 3 && i-back >= 0; back++ {
+		w := toks[i-back].Key
+		if locativePreps[w] {
+			p.locative = true
+			break
+		}
+		if w != "the" && !placeAdjectives[w] {
+			break
+		}
+	}
+	// a dateline in capitals: "DAMASCUS, July 17 —"
+	if toks[i].AllCaps && utf8.RuneCountInString(toks[i].Text) > 4 && (i == 0 || toks[i-1].Kind == text.Punct) {
+		p.locative = true
 	}
 	// determiners
 	for i < len(toks) && (determiners[toks[i].Key] || toks[i].Key == "retired" || toks[i].Key == "ex") {
@@ -579,8 +598,24 @@ func (d *Dictionary) interpret(doc *Doc, si int, toks []text.Token, p *np, date 
 	for _, t := range p.titles {
 		srcs = append(srcs, t.Source)
 	}
+	if p.countryE != nil && p.countryTok >= 0 && (p.agentOrg != nil || p.org != nil || p.role != nil || p.group != nil) {
+		// "Turkey's foreign ministry" also mentions Turkey
+		if it := p.countryTok; it < len(toks) {
+			end := it + 1
+			for end < len(toks) && toks[end].Key != "'s" && toks[end].Key != "'" && end < p.t1 {
+				end++
+			}
+			s0, e0 := d.span(toks, it, end)
+			out = append(out, Mention{Start: s0, End: e0, Tok0: it, Tok1: end, Sentence: si, Entity: -1, Kind: MCountry, Text: joinText(toks, it, end), Country: p.countryE.Country, Sectors: []string{"GOV"}, Code: p.countryE.Country + "GOV", HeadTok: end - 1, Role: "modifier"})
+		}
+	}
 	for i := range out {
+		out[i].ExplicitCountry = p.country != "" || p.org != nil || p.person != nil
 		out[i].Matched = strings.Join(srcs, " + ")
+		out[i].NP0 = p.t0
+		if out[i].Tok0 < p.t0 {
+			out[i].NP0 = out[i].Tok0
+		}
 	}
 	return out
 }
@@ -593,7 +628,7 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 	}
 	nameText := joinText(toks, p.name[0], p.name[1])
 	headStart := p.t0
-	for headStart < p.t1 && determiners[toks[headStart].Key] {
+	for headStart < p.t1 && (determiners[toks[headStart].Key] || d.isAffixed(toks[headStart]) || toks[headStart].Key == "retired" || toks[headStart].Key == "ex") {
 		headStart++
 	}
 	sectorsOf := func(e *Entry) []string {
@@ -855,10 +890,12 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 					} else if m.Kind == MGroup {
 						if c, ok := lastGroup[d.nameKey(m.Role)]; ok {
 							m.Country = c
-						} else if c, ok := lastInst[strings.Join(m.Sectors, "|")]; ok {
-							m.Country = c
 						}
 					}
+				}
+				if m.Country == "" && m.Kind == MGroup {
+					// "Rioters set fire to cars across France": the country where it happens
+					m.Country = d.sentencePlaceCountry(doc, si)
 				}
 				if m.Code == "" || len(m.Code) == 3 {
 					m.Code = code(m.Country, m.Sectors)
@@ -869,6 +906,28 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 			}
 		}
 	}
+}
+
+// sentencePlaceCountry is the country of the first locative place or
+// country of a sentence.
+func (d *Dictionary) sentencePlaceCountry(doc *Doc, si int) string {
+	for _, o := range doc.Mentions[si] {
+		if !o.Locative {
+			continue
+		}
+		switch o.Kind {
+		case MCountry, MMetonym:
+			return o.Country
+		case MPlace, MOther:
+			if o.Country != "" {
+				return o.Country
+			}
+			if pl, ok := d.resolvePlace(o.Text, nil); ok {
+				return pl.Country
+			}
+		}
+	}
+	return ""
 }
 
 func unionSectors(a, b []string) []string {
@@ -946,6 +1005,12 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 					key = "org:" + e.Name
 				} else if len(m.Sectors) > 0 {
 					key = "inst:" + m.Country + ":" + strings.Join(m.Sectors, "|")
+					if _, seen := doc.entityKey[key]; !seen && !m.ExplicitCountry && m.Role != "unknown-org" {
+						// "the army", "armored vehicles": a generic reference the
+						// context gives a country to is no named organisation
+						typ = sitrep.TypeOther
+						key = "generic:" + m.Country + ":" + d.nameKey(name)
+					}
 				} else {
 					key = "org:" + d.nameKey(name)
 					known = false
@@ -1065,9 +1130,12 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 			if m.Kind != MGroup || m.Role == "" || m.Entity < 0 || strings.HasSuffix(m.Role, "s") {
 				continue
 			}
+			if m.NP0 >= len(doc.Tokens[si]) || !doc.Tokens[si][m.NP0].Is("the", "this", "that") {
+				continue // "a resident", "one Turkish adviser" are new people
+			}
 			for _, pi := range persons {
 				pe := &doc.Entities[pi]
-				if pi < m.Entity && strings.Contains(text.Fold(pe.Role), text.Fold(m.Role)) {
+				if pi < m.Entity && hasWords(text.Fold(pe.Role), text.Fold(m.Role)) {
 					old := &doc.Entities[m.Entity]
 					if len(old.Mentions) == 1 {
 						pe.Mentions = append(pe.Mentions, old.Mentions...)
@@ -1101,6 +1169,11 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 			}
 		}
 	}
+}
+
+// hasWords reports whether phrase contains the words of part, whole.
+func hasWords(phrase, part string) bool {
+	return strings.Contains(" "+phrase+" ", " "+part+" ")
 }
 
 func (doc *Doc) keyOf(idx int) string {

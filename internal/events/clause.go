@@ -19,7 +19,9 @@ var beForms = map[string]bool{"was": true, "were": true, "is": true, "are": true
 
 var prepositions = map[string]bool{"of": true, "in": true, "at": true, "to": true, "with": true, "for": true, "from": true, "on": true, "against": true, "by": true, "near": true, "into": true, "over": true, "about": true, "between": true, "among": true, "across": true, "under": true, "toward": true, "towards": true, "after": true, "before": true, "during": true, "amid": true, "including": true, "like": true, "than": true, "via": true, "through": true, "outside": true, "inside": true, "around": true, "since": true, "until": true, "within": true, "without": true, "behind": true, "alongside": true}
 
-var targetPreps = map[string]bool{"to": true, "with": true, "on": true, "against": true, "toward": true, "towards": true, "at": true, "for": true, "into": true, "over": true, "from": true}
+var quantity = map[string]bool{"hundreds": true, "thousands": true, "tens": true, "dozens": true, "scores": true, "millions": true, "number": true, "some": true, "many": true, "most": true, "one": true, "two": true, "three": true, "several": true, "all": true, "majority": true, "crowds": true, "groups": true, "members": true, "units": true, "contingent": true, "delegation": true, "team": true, "teams": true, "batch": true}
+
+var targetPreps = map[string]bool{"by": true, "to": true, "with": true, "on": true, "against": true, "toward": true, "towards": true, "at": true, "for": true, "into": true, "over": true, "from": true}
 
 var pronouns = map[string]string{"he": "person", "she": "person", "him": "person", "her": "person", "it": "thing", "its": "thing", "they": "thing", "them": "thing", "their": "thing"}
 
@@ -48,6 +50,10 @@ func prepBefore(s *sentence, m actors.Mention) string {
 		i--
 	}
 	if i >= 0 && prepositions[s.toks[i].Key] {
+		// "thousands of people", "one of the rebels": a quantity, not a preposition
+		if s.toks[i].Key == "of" && i > 0 && quantity[s.toks[i-1].Key] {
+			return ""
+		}
 		return s.toks[i].Key
 	}
 	return ""
@@ -263,7 +269,7 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 // left ("Spain, Ireland and Norway", "Russian and Ukrainian delegations").
 func coordinated(s *sentence, m actors.Mention) []actors.Mention {
 	var out []actors.Mention
-	j := m.Tok0 - 1
+	j := min(m.Tok0, m.NP0) - 1
 	for j >= 0 && (s.toks[j].Key == "the" || s.toks[j].Kind == 'w' && strings.Contains(s.toks[j].Key, "-") && s.byTok[j] < 0) {
 		j--
 	}
@@ -284,7 +290,7 @@ func coordinated(s *sentence, m actors.Mention) []actors.Mention {
 			break
 		}
 		out = append([]actors.Mention{o}, out...)
-		j = o.Tok0 - 1
+		j = min(o.Tok0, o.NP0) - 1
 		for j >= 0 && s.toks[j].Key == "the" {
 			j--
 		}

@@ -24,14 +24,20 @@ type Tracker interface {
 	Track(ctx context.Context, view TrackingView, x *sitrep.Extraction) (*TrackingUpdate, error)
 }
 
-// TrackingView reads the canonical records inside the current transaction.
+// TrackingView reads the canonical records inside the current
+// transaction, steps included.
 type TrackingView interface {
 	// Agreements returns the canonical agreements with a party among
-	// codes (actor or country codes), or all of them when codes is empty.
+	// codes (actor or country codes), or all of them when codes is empty
+	// (slow on a large store).
 	Agreements(ctx context.Context, codes []string) ([]CanonicalAgreement, error)
+	// AgreementsByID returns the canonical agreements of the ids that exist.
+	AgreementsByID(ctx context.Context, ids []string) ([]CanonicalAgreement, error)
 	// Commitments returns the canonical commitments made by or to one of
-	// codes, or all of them when codes is empty.
+	// codes, or all of them when codes is empty (slow on a large store).
 	Commitments(ctx context.Context, codes []string) ([]CanonicalCommitment, error)
+	// CommitmentsByID returns the canonical commitments of the ids that exist.
+	CommitmentsByID(ctx context.Context, ids []string) ([]CanonicalCommitment, error)
 }
 
 // TrackingUpdate is what a Tracker changes. Each canonical record listed
@@ -92,17 +98,11 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 	if d.Published != nil {
 		published = *d.Published
 	}
-	var codes []string
+	var ids []string
 	for _, a := range x.Agreements {
-		for _, p := range a.Parties {
-			codes = append(codes, actorKey(p))
-		}
+		ids = append(ids, agreementKey(a))
 	}
-	for _, c := range x.Commitments {
-		codes = append(codes, actorKey(c.By), actorKey(c.To))
-	}
-	codes = uniqueNonEmpty(codes)
-	agrs, err := view.Agreements(ctx, nil)
+	agrs, err := view.AgreementsByID(ctx, uniqueNonEmpty(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,11 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 	if len(x.Commitments) == 0 {
 		return up, nil
 	}
-	coms, err := view.Commitments(ctx, codes)
+	ids = ids[:0]
+	for _, c := range x.Commitments {
+		ids = append(ids, commitmentKey(c))
+	}
+	coms, err := view.CommitmentsByID(ctx, uniqueNonEmpty(ids))
 	if err != nil {
 		return nil, err
 	}

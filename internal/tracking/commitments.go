@@ -35,6 +35,12 @@ func kindOf(ev sitrep.Event) (kind, status string, ok bool) {
 		if ev.Modality == sitrep.ModalityPlanned {
 			kind, status = KindPlan, "planned"
 		}
+	case strings.HasPrefix(c, "08"):
+		// yielding: a withdrawal, a release, an easing
+		kind, status = KindDelivery, "delivered"
+		if ev.Modality == sitrep.ModalityPlanned {
+			kind, status = KindPlan, "planned"
+		}
 	case strings.HasPrefix(c, "07"), strings.HasPrefix(c, "06"):
 		kind, status = KindDelivery, "delivered"
 		if ev.Modality == sitrep.ModalityPlanned {

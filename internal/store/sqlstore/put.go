@@ -727,19 +727,52 @@ func nonNilActors(a []sitrep.Actor) []sitrep.Actor {
 // trackingView reads canonical records inside the write transaction.
 type trackingView struct{ t *txn }
 
-func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
-	q := `SELECT id, name, kind, date, parties, status, score FROM canonical_agreements`
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func strArgs(l []string) []any {
+	out := make([]any, len(l))
+	for i, v := range l {
+		out[i] = v
+	}
+	return out
+}
+
+// likeCodes is a condition on a |A|B| column matching any of codes.
+func likeCodes(cols []string, codes []string) (string, []any) {
+	var conds []string
 	var args []any
-	if len(codes) > 0 {
-		var conds []string
-		for _, c := range codes {
-			conds = append(conds, "party_codes LIKE ?")
+	for _, c := range codes {
+		for _, col := range cols {
+			conds = append(conds, col+" LIKE ?")
 			args = append(args, "%|"+c+"|%")
 		}
-		q += " WHERE " + strings.Join(conds, " OR ")
 	}
-	q += " ORDER BY id"
-	rows, err := v.t.tx.QueryContext(ctx, v.t.s.rebind(q), args...)
+	return strings.Join(conds, " OR "), args
+}
+
+func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
+	if len(codes) == 0 {
+		return v.agreements(ctx, "", nil)
+	}
+	c, args := likeCodes([]string{"party_codes"}, codes)
+	return v.agreements(ctx, c, args)
+}
+
+func (v trackingView) AgreementsByID(ctx context.Context, ids []string) ([]store.CanonicalAgreement, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return v.agreements(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
+}
+
+func (v trackingView) agreements(ctx context.Context, where string, args []any) ([]store.CanonicalAgreement, error) {
+	q := `SELECT id, name, kind, date, parties, status, score FROM canonical_agreements`
+	if where != "" {
+		q += " WHERE " + where
+	}
+	rows, err := v.t.query(q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read canonical agreements: %w", err)
 	}
@@ -762,7 +795,7 @@ func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.C
 		return nil, err
 	}
 	for i := range out {
-		steps, err := readSteps(ctx, v.t.tx, v.t.s, "agreement_steps", "agreement_id", out[i].ID)
+		steps, err := v.t.steps("agreement_steps", "agreement_id", out[i].ID)
 		if err != nil {
 			return nil, err
 		}
@@ -772,18 +805,26 @@ func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.C
 }
 
 func (v trackingView) Commitments(ctx context.Context, codes []string) ([]store.CanonicalCommitment, error) {
-	q := `SELECT id, kind, by_actor, to_actor, what, status, agreement_id FROM canonical_commitments`
-	var args []any
-	if len(codes) > 0 {
-		var conds []string
-		for _, c := range codes {
-			conds = append(conds, "by_code LIKE ? OR to_code LIKE ?")
-			args = append(args, "%|"+c+"|%", "%|"+c+"|%")
-		}
-		q += " WHERE " + strings.Join(conds, " OR ")
+	if len(codes) == 0 {
+		return v.commitments(ctx, "", nil)
 	}
-	q += " ORDER BY id"
-	rows, err := v.t.tx.QueryContext(ctx, v.t.s.rebind(q), args...)
+	c, args := likeCodes([]string{"by_code", "to_code"}, codes)
+	return v.commitments(ctx, c, args)
+}
+
+func (v trackingView) CommitmentsByID(ctx context.Context, ids []string) ([]store.CanonicalCommitment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return v.commitments(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
+}
+
+func (v trackingView) commitments(ctx context.Context, where string, args []any) ([]store.CanonicalCommitment, error) {
+	q := `SELECT id, kind, by_actor, to_actor, what, status, agreement_id FROM canonical_commitments`
+	if where != "" {
+		q += " WHERE " + where
+	}
+	rows, err := v.t.query(q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read canonical commitments: %w", err)
 	}
@@ -810,13 +851,22 @@ func (v trackingView) Commitments(ctx context.Context, codes []string) ([]store.
 		return nil, err
 	}
 	for i := range out {
-		steps, err := readSteps(ctx, v.t.tx, v.t.s, "commitment_steps", "commitment_id", out[i].ID)
+		steps, err := v.t.steps("commitment_steps", "commitment_id", out[i].ID)
 		if err != nil {
 			return nil, err
 		}
 		out[i].Steps = steps
 	}
 	return out, nil
+}
+
+// steps reads the status steps of one canonical record in the transaction.
+func (t *txn) steps(table, col, id string) ([]sitrep.StatusStep, error) {
+	rows, err := t.query(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off FROM `+table+` WHERE `+col+` = ? ORDER BY step`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	return scanSteps(rows)
 }
 
 // querier is a *sql.DB or a *sql.Tx.
@@ -829,6 +879,10 @@ func readSteps(ctx context.Context, q querier, s *DB, table, col, id string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", table, err)
 	}
+	return scanSteps(rows)
+}
+
+func scanSteps(rows *sql.Rows) ([]sitrep.StatusStep, error) {
 	defer rows.Close()
 	steps := []sitrep.StatusStep{}
 	for rows.Next() {
