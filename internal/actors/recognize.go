@@ -750,7 +750,7 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 		out = append(out, m)
 	case p.capital != nil && p.name[0] < 0:
 		kind := MMetonym
-		if p.locative {
+		if p.locative && !p.possessive {
 			kind = MPlace
 		}
 		m := mk(kind, headStart, p.t1)
@@ -948,6 +948,12 @@ func sentenceCountry(ms []Mention, skip int) string {
 		}
 		switch m.Kind {
 		case MCountry, "demonym", MMetonym:
+			return m.Country
+		}
+	}
+	// else the country a person or organisation of the sentence names
+	for j, m := range ms {
+		if j != skip && m.ExplicitCountry && m.Country != "" && (m.Kind == MPerson || m.Kind == MOrg) {
 			return m.Country
 		}
 	}

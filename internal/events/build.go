@@ -64,6 +64,26 @@ func determinerOrAdj(k string) bool {
 	return false
 }
 
+// between finds "between X and Y" right after a nominal trigger.
+func (c *Coder) between(s *sentence, h hit) (side, side, bool) {
+	for j := h.trigger + 1; j < len(s.toks) && j <= h.t1+1; j++ {
+		if s.toks[j].Key != "between" {
+			continue
+		}
+		var found []actors.Mention
+		for k := j + 1; k < len(s.toks) && k < j+12 && len(found) < 2; k++ {
+			if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+				found = append(found, s.mentions[mi])
+				k = s.mentions[mi].Tok1 - 1
+			}
+		}
+		if len(found) == 2 {
+			return side{m: found[0], ok: true}, side{m: found[1], ok: true}, true
+		}
+	}
+	return side{}, side{}, false
+}
+
 // afterPrep finds the actor introduced by preposition p after the trigger.
 func (c *Coder) afterPrep(s *sentence, h hit, p string) side {
 	end := clauseEnd(s, h.trigger)
@@ -97,6 +117,10 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	var srcs []actors.Mention
 	if h.pat.Kind == 'N' {
 		src = c.nominalSource(st, s, h)
+		if a, b, ok := c.between(s, h); ok {
+			// "clashes between Druze fighters and Bedouin tribes"
+			src, tgt = a, b
+		}
 		if p := h.pat.Flags["target"]; p != "" {
 			tgt = c.afterPrep(s, h, p)
 		}
@@ -342,6 +366,20 @@ func (c *Coder) when(st *docState, s *sentence, h hit, ev *sitrep.Event) {
 		ev.DateSource = "sentence"
 		return
 	}
+	// a sentence without a date continues the one before it ("... agreed a
+	// ceasefire on Wednesday. X rejected the deal.")
+	if s.index > 0 {
+		for i := len(st.x.Dates) - 1; i >= 0; i-- {
+			d := st.x.Dates[i]
+			if d.Sentence != s.index-1 || d.Value == nil || namesSomething(st.x.Document.Text, d) {
+				continue
+			}
+			ev.Date = d.Value
+			ev.DatePrecision = d.Precision
+			ev.DateSource = "previous-sentence"
+			return
+		}
+	}
 	if p := st.x.Document.Published; p != nil && st.x.Document.PublishedSource != sitrep.PublishedUnknown {
 		v := *p
 		ev.Date = &v
@@ -361,6 +399,11 @@ func (c *Coder) when(st *docState, s *sentence, h hit, ev *sitrep.Event) {
 // namesSomething: "the 10 March agreement" – a date used as a modifier of a
 // following noun names that thing and is not the time of this event.
 func namesSomething(doc string, d sitrep.DateExpr) bool {
+	// a dateline: "DAMASCUS, July 17 —" dates the report, not the event
+	rest := strings.TrimLeft(doc[d.End:], " ")
+	if strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") || strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "(") {
+		return true
+	}
 	before := strings.TrimRight(doc[:d.Start], " ")
 	if !strings.HasSuffix(strings.ToLower(before), "the") && !strings.HasSuffix(before, "'s") && !strings.HasSuffix(before, "’s") {
 		return false
@@ -400,8 +443,9 @@ func (c *Coder) dedup(evs []sitrep.Event) []sitrep.Event {
 		merged := false
 		for i := range out {
 			o := &out[i]
+			sameTime := datesEqual(o.Date, ev.Date) || ev.DateSource != "sentence" || o.DateSource != "sentence"
 			if actorKey(o.Source) == actorKey(ev.Source) && actorKey(o.Target) == actorKey(ev.Target) &&
-				root(o.CAMEO) == root(ev.CAMEO) && datesEqual(o.Date, ev.Date) && o.Modality == ev.Modality {
+				root(o.CAMEO) == root(ev.CAMEO) && sameTime && o.Modality == ev.Modality {
 				o.Mentions = append(o.Mentions, ev.Mentions...)
 				if len(ev.CAMEO) > len(o.CAMEO) && strings.HasPrefix(ev.CAMEO, o.CAMEO[:2]) {
 					o.CAMEO, o.CAMEOName, o.Goldstein = ev.CAMEO, ev.CAMEOName, ev.Goldstein

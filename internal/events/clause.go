@@ -92,8 +92,13 @@ func clauseStart(s *sentence, i int) int {
 func clauseEnd(s *sentence, i int) int {
 	for j := i; j < len(s.toks); j++ {
 		switch s.toks[j].Key {
-		case ";", ":", ".", "?", "!", "”", "»":
+		case ";", ":", ".", "?", "!":
 			return j
+		case "”", "»":
+			// a closing quote ends the clause when the attribution follows
+			if j+1 >= len(s.toks) || s.toks[j+1].Kind == 'p' {
+				return j
+			}
 		case "\"":
 			// a straight quote mark after punctuation closes a quote
 			if j > 0 && s.toks[j-1].Kind == 'p' {

@@ -86,6 +86,10 @@ func (t *Tracker) Commitments(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Co
 			status = "discussed"
 		}
 		whats := t.whatOf(x, doc, ev, trig, end)
+		if strings.HasPrefix(ev.CAMEO, "08") && len(whats) > 0 {
+			// "withdraw from the province": for a yielding act the verb is the commitment
+			whats[0] = strings.TrimSpace(toks[trig].Text + " " + whats[0])
+		}
 		for _, what := range whats {
 			c := sitrep.Commitment{Kind: kind, By: ev.Source, To: ev.Target, What: what, Status: status, Date: ev.Date, Sentence: ev.Sentence, Event: ev.ID}
 			s := x.Sentences[ev.Sentence]

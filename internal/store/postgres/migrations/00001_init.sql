@@ -77,7 +77,6 @@ CREATE TABLE IF NOT EXISTS actors (
 );
 CREATE INDEX IF NOT EXISTS actors_name ON actors (name_fold);
 CREATE INDEX IF NOT EXISTS actors_code ON actors (code);
-CREATE INDEX IF NOT EXISTS actors_mentions ON actors (num_mentions);
 
 CREATE TABLE IF NOT EXISTS events (
     id             BIGINT PRIMARY KEY,
@@ -130,7 +129,6 @@ CREATE INDEX IF NOT EXISTS events_target_country ON events (target_country, date
 CREATE INDEX IF NOT EXISTS events_source_actor ON events (source_actor, date, id);
 CREATE INDEX IF NOT EXISTS events_target_actor ON events (target_actor, date, id);
 CREATE INDEX IF NOT EXISTS events_cameo ON events (cameo, date, id);
-CREATE INDEX IF NOT EXISTS events_plover ON events (plover, date, id);
 
 CREATE TABLE IF NOT EXISTS event_mentions (
     event_id   BIGINT NOT NULL,

@@ -102,7 +102,6 @@ CREATE TABLE IF NOT EXISTS actors (
 );
 CREATE INDEX IF NOT EXISTS actors_name ON actors (name_fold);
 CREATE INDEX IF NOT EXISTS actors_code ON actors (code);
-CREATE INDEX IF NOT EXISTS actors_mentions ON actors (num_mentions);
 
 CREATE TABLE IF NOT EXISTS events (
     id             INTEGER PRIMARY KEY,
@@ -155,7 +154,6 @@ CREATE INDEX IF NOT EXISTS events_target_country ON events (target_country, date
 CREATE INDEX IF NOT EXISTS events_source_actor ON events (source_actor, date);
 CREATE INDEX IF NOT EXISTS events_target_actor ON events (target_actor, date);
 CREATE INDEX IF NOT EXISTS events_cameo ON events (cameo, date);
-CREATE INDEX IF NOT EXISTS events_plover ON events (plover, date);
 
 CREATE TABLE IF NOT EXISTS event_mentions (
     event_id   INTEGER NOT NULL,
