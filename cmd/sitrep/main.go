@@ -35,7 +35,7 @@ type env struct {
 var errSilent = errors.New("failed")
 
 func commands() []command {
-	return []command{
+	cmds := []command{
 		{"version", "print the version of sitrep and of its dictionaries", runVersion},
 		{"extract", "read documents and print what they say (entities, events, quotes, agreements, commitments)", runExtract},
 		{"resolve", "resolve actor phrases to codes with the dictionaries", runResolve},
@@ -52,6 +52,8 @@ func commands() []command {
 		{"commitments", "requests, offers, pledges and deliveries found in stored documents", runCommitments},
 		{"docs", "list stored documents; --duplicates lists near duplicates", runDocs},
 	}
+	// commands of the server and of the scaled mode live in their own files
+	return append(append(cmds, serveCommands()...), queueCommands()...)
 }
 
 func usage(w io.Writer) {

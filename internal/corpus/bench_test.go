@@ -38,6 +38,14 @@ func BenchmarkIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		switch os.Getenv("SITREP_BENCH_VARIANT") {
+		case "nofts":
+			st.SQL().Exec("DROP TRIGGER sentences_ai")
+			st.SQL().Exec("DROP TRIGGER documents_ai")
+		case "nobands":
+			st.SQL().Exec("DROP TABLE minhash_bands")
+			st.SQL().Exec("CREATE TABLE minhash_bands (band INTEGER, value INTEGER, seq INTEGER)")
+		}
 		items := make(chan corpus.Item, 64)
 		go func() {
 			defer close(items)

@@ -95,7 +95,7 @@ var undirected = map[string]bool{"CONSULT": true, "AGREE": true, "COOPERATE": tr
 
 type triple struct {
 	s, t, p, root string
-	either         bool
+	either        bool
 }
 
 func norm(t triple) triple {

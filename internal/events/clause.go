@@ -19,6 +19,8 @@ var beForms = map[string]bool{"was": true, "were": true, "is": true, "are": true
 
 var prepositions = map[string]bool{"of": true, "in": true, "at": true, "to": true, "with": true, "for": true, "from": true, "on": true, "against": true, "by": true, "near": true, "into": true, "over": true, "about": true, "between": true, "among": true, "across": true, "under": true, "toward": true, "towards": true, "after": true, "before": true, "during": true, "amid": true, "including": true, "like": true, "than": true, "via": true, "through": true, "outside": true, "inside": true, "around": true, "since": true, "until": true, "within": true, "without": true, "behind": true, "alongside": true}
 
+var subordinators = map[string]bool{"after": true, "before": true, "when": true, "because": true, "while": true, "since": true, "until": true, "although": true, "though": true, "unless": true, "whereas": true, "where": true, "amid": true, "once": true, "whether": true}
+
 var quantity = map[string]bool{"hundreds": true, "thousands": true, "tens": true, "dozens": true, "scores": true, "millions": true, "number": true, "some": true, "many": true, "most": true, "one": true, "two": true, "three": true, "several": true, "all": true, "majority": true, "crowds": true, "groups": true, "members": true, "units": true, "contingent": true, "delegation": true, "team": true, "teams": true, "batch": true}
 
 var targetPreps = map[string]bool{"by": true, "to": true, "with": true, "on": true, "against": true, "toward": true, "towards": true, "at": true, "for": true, "into": true, "over": true, "from": true}
@@ -116,6 +118,11 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 	start := clauseStart(s, i)
 	for j := i - 1; j >= start; j-- {
 		t := s.toks[j]
+		if subordinators[t.Key] {
+			// "... after a massive earthquake struck": the subject of a
+			// subordinate clause stands between the conjunction and the verb
+			return side{}
+		}
 		if t.Key == "that" && relativeThat(s, j, i) {
 			// "the agreement that seeks to merge ...": the antecedent is the subject
 			k := j - 1
@@ -252,7 +259,7 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 		}
 		p := prepBefore(s, m)
 		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" || p == "across" || p == "into" {
- 			if aid && (p == "in" || p == "into" || p == "to") {
+			if aid && (p == "in" || p == "into" || p == "to") {
 				return side{m: m, ok: true}
 			}
 			if assault && (p == "on" || p == "in" || p == "at" || p == "" || p == "across" || p == "into" || p == "against" || p == "near" || p == "over") {

@@ -1,0 +1,4 @@
+package main
+
+// queueCommands are the commands of the scaled mode (JetStream workers).
+func queueCommands() []command { return nil }
