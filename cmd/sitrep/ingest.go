@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
 
+	"github.com/sitrep/sitrep"
 	"github.com/sitrep/sitrep/internal/corpus"
 	"github.com/sitrep/sitrep/internal/ingest"
 	"github.com/sitrep/sitrep/internal/pipeline"
@@ -104,10 +106,6 @@ code is 1 when a document failed.`)
 		return err
 	}
 	defer st.Close()
-	p, err := pipeline.New(pipeline.Options{DictDirs: f.dicts})
-	if err != nil {
-		return err
-	}
 	opts := ingest.Options{MaxBytes: f.maxBytes, Published: f.published, Outlet: f.outlet, Language: f.lang}
 	rd := &corpus.Reader{Options: opts, Stdin: e.stdin}
 	srcs := corpus.Expand(inputs)
@@ -123,7 +121,7 @@ code is 1 when a document failed.`)
 	if !f.quiet {
 		logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
-	in := &corpus.Ingester{Store: st, Extractor: p, Workers: f.workers}
+	in := &corpus.Ingester{Store: st, Extractor: &lazyPipeline{opts: pipeline.Options{DictDirs: f.dicts}}, Workers: f.workers}
 
 	var total corpus.Stats
 	failed := 0
@@ -216,6 +214,28 @@ code is 1 when a document failed.`)
 		return errSilent
 	}
 	return nil
+}
+
+// lazyPipeline loads the dictionaries on the first document that needs
+// reading, so that a run over documents already stored starts at once.
+type lazyPipeline struct {
+	opts pipeline.Options
+	once sync.Once
+	p    *pipeline.Pipeline
+	err  error
+}
+
+func (l *lazyPipeline) Extract(ctx context.Context, doc *sitrep.Document) (*sitrep.Extraction, error) {
+	l.once.Do(func() {
+		l.p, l.err = pipeline.New(l.opts)
+		if l.err != nil {
+			l.err = corpus.Fatal(l.err)
+		}
+	})
+	if l.err != nil {
+		return nil, l.err
+	}
+	return l.p.Extract(ctx, doc)
 }
 
 func addStats(a, b corpus.Stats) corpus.Stats {

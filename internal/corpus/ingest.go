@@ -17,6 +17,13 @@ import (
 	"github.com/sitrep/sitrep/internal/store"
 )
 
+// ErrFatal marks an error that stops a run (a dictionary that does not
+// load) rather than failing one document.
+var ErrFatal = errors.New("fatal")
+
+// Fatal wraps err so that Ingester.Run stops on it.
+func Fatal(err error) error { return fmt.Errorf("%w: %w", ErrFatal, err) }
+
 // Extractor reads one document; *pipeline.Pipeline is one.
 type Extractor interface {
 	Extract(ctx context.Context, doc *sitrep.Document) (*sitrep.Extraction, error)
@@ -145,6 +152,8 @@ func (in *Ingester) Run(ctx context.Context, items <-chan Item, total int) (Stat
 		}
 		r := Result{Name: p.name}
 		switch {
+		case errors.Is(o.err, ErrFatal):
+			fatal = o.err
 		case o.err != nil:
 			r.Err = o.err
 		case o.exists != "":

@@ -28,7 +28,7 @@ func NewProgress(w io.Writer, tty bool, log *slog.Logger) *Progress {
 	if tty {
 		every = 100 * time.Millisecond
 	}
-	return &Progress{w: w, tty: tty, log: log, every: every, now: time.Now}
+	return &Progress{w: w, tty: tty, log: log, every: every, now: time.Now, last: time.Now()}
 }
 
 // Update reports st, at most once per interval.

@@ -66,7 +66,7 @@ func determinerOrAdj(k string) bool {
 
 // between finds "between X and Y" right after a nominal trigger.
 func (c *Coder) between(s *sentence, h hit) (side, side, bool) {
-	for j := h.trigger + 1; j < len(s.toks) && j <= h.t1+1; j++ {
+	for j := h.trigger + 1; j < len(s.toks) && j <= h.t1+4; j++ {
 		if s.toks[j].Key != "between" {
 			continue
 		}
@@ -177,6 +177,11 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		if !tgt.ok {
 			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
 		}
+	}
+	if !tgt.ok && src.ok && h.pat.Kind == 'V' && (code.PLOVER == "AGREE" || code.PLOVER == "SUPPORT") {
+		// "readiness to monitor the agreement that seeks to merge the SDF into ...":
+		// the actors the agreement binds are the other side
+		tgt = c.objectAcross(s, h.t1, src.m)
 	}
 	if src.ok {
 		srcs = append(coordinated(s, src.m), src.m)
@@ -368,7 +373,7 @@ func (c *Coder) when(st *docState, s *sentence, h hit, ev *sitrep.Event) {
 	}
 	// a sentence without a date continues the one before it ("... agreed a
 	// ceasefire on Wednesday. X rejected the deal.")
-	if s.index > 0 {
+	if s.index > 0 && c.continues(s, h) {
 		for i := len(st.x.Dates) - 1; i >= 0; i-- {
 			d := st.x.Dates[i]
 			if d.Sentence != s.index-1 || d.Value == nil || namesSomething(st.x.Document.Text, d) {
@@ -395,6 +400,26 @@ func (c *Coder) when(st *docState, s *sentence, h hit, ev *sitrep.Event) {
 	ev.DatePrecision = sitrep.PrecisionUnknown
 	ev.DateSource = "none"
 }
+
+// continues reports whether a sentence carries on the story of the one
+// before: it opens with a personal pronoun ("He accused ...") or the event
+// is about something already named ("rejected the deal").
+func (c *Coder) continues(s *sentence, h hit) bool {
+	if len(s.toks) > 0 {
+		switch s.toks[0].Key {
+		case "he", "she", "they", "it":
+			return true
+		}
+	}
+	for j := h.trigger + 1; j < len(s.toks) && j < h.t1+2; j++ {
+		if s.toks[j].Key == "the" && j+1 < len(s.toks) && anaphoricNouns[s.toks[j+1].Key] {
+			return true
+		}
+	}
+	return false
+}
+
+var anaphoricNouns = map[string]bool{"deal": true, "agreement": true, "accord": true, "ceasefire": true, "truce": true, "pact": true, "plan": true, "proposal": true, "offer": true, "attack": true, "attacks": true, "strikes": true, "strike": true, "meeting": true, "talks": true, "visit": true, "decision": true, "move": true}
 
 // namesSomething: "the 10 March agreement" – a date used as a modifier of a
 // following noun names that thing and is not the time of this event.

@@ -277,6 +277,24 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 	return side{}
 }
 
+// objectAcross looks for the first actor of another country after token
+// from, up to the end of the sentence, across relative clauses.
+func (c *Coder) objectAcross(s *sentence, from int, exclude actors.Mention) side {
+	end := clauseEnd(s, from)
+	for j := from; j < end && j < from+24; j++ {
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		if usable(m) && m.Kind != actors.MPlace && m.Country != "" && m.Country != exclude.Country {
+			return side{m: m, ok: true, inferred: true}
+		}
+		j = m.Tok1 - 1
+	}
+	return side{}
+}
+
 // coordinated returns the mentions joined to m by "and" or commas on its
 // left ("Spain, Ireland and Norway", "Russian and Ukrainian delegations").
 func coordinated(s *sentence, m actors.Mention) []actors.Mention {
