@@ -83,7 +83,7 @@ code is 1 when a document failed.`)
 	fs.StringVar(&f.outlet, "outlet", "", "outlet `NAME` of documents that give none")
 	fs.StringVar(&f.lang, "language", "", "language (ISO 639-1); detected when empty")
 	fs.Int64Var(&f.maxBytes, "max-bytes", ingest.DefaultMaxBytes, "largest accepted document in bytes")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress and no per-document messages, only the summary and errors")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress, only the summary and errors")
 	fs.BoolVar(&f.json, "json", false, "print the summary as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -132,7 +132,7 @@ code is 1 when a document failed.`)
 		}
 		prog := corpus.NewProgress(e.stderr, tty, logger)
 		in.OnResult = func(r corpus.Result, s corpus.Stats) {
-			if r.Err != nil && !f.quiet {
+			if r.Err != nil {
 				if tty {
 					fmt.Fprint(e.stderr, "\r\033[K")
 				}

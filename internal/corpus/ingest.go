@@ -21,8 +21,14 @@ import (
 // load) rather than failing one document.
 var ErrFatal = errors.New("fatal")
 
-// Fatal wraps err so that Ingester.Run stops on it.
-func Fatal(err error) error { return fmt.Errorf("%w: %w", ErrFatal, err) }
+// Fatal wraps err so that Ingester.Run stops on it; its message is err's.
+func Fatal(err error) error { return fatalError{err} }
+
+type fatalError struct{ err error }
+
+func (f fatalError) Error() string        { return f.err.Error() }
+func (f fatalError) Unwrap() error        { return f.err }
+func (f fatalError) Is(target error) bool { return target == ErrFatal }
 
 // Extractor reads one document; *pipeline.Pipeline is one.
 type Extractor interface {

@@ -98,7 +98,7 @@ func clauseEnd(s *sentence, i int) int {
 			return j
 		case "”", "»":
 			// a closing quote ends the clause when the attribution follows
-			if j+1 >= len(s.toks) || s.toks[j+1].Kind == 'p' {
+			if j+1 >= len(s.toks) || s.toks[j+1].Kind == 'p' || j > 0 && s.toks[j-1].Kind == 'p' {
 				return j
 			}
 		case "\"":

@@ -127,13 +127,57 @@ type hit struct {
 
 var boundaryKeys = map[string]bool{";": true, ":": true, ".": true, "?": true, "!": true}
 
+// possible reports whether every word and synset of the pattern after its
+// trigger has a form somewhere in the sentence: a cheap test that spares
+// most of the patterns a full match.
+func possible(pat *Pattern, present map[string]bool, synOK map[string]bool) bool {
+	for _, e := range pat.Elements[1:] {
+		switch e.kind {
+		case elWord:
+			ok := false
+			for f := range e.forms {
+				if present[f] {
+					ok = true
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		case elSynset:
+			ok, seen := synOK[e.name]
+			if !seen {
+				for k := range present {
+					if e.byFirst[k] != nil {
+						ok = true
+						break
+					}
+				}
+				synOK[e.name] = ok
+			}
+			if !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func (c *Coder) match(s *sentence) []hit {
 	var hits []hit
+	present := make(map[string]bool, len(s.keys))
+	for _, k := range s.keys {
+		present[k] = true
+	}
+	synOK := map[string]bool{}
 	for ki := range s.keys {
 		ids := c.patterns.trigger[s.keys[ki]]
 		var best *hit
 		for _, id := range ids {
 			pat := c.patterns.list[id]
+			if len(pat.Elements) > 1 && !possible(pat, present, synOK) {
+				continue
+			}
 			target := -1
 			gaps := 0
 			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target, &gaps)
@@ -213,7 +257,10 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 			return c.matchFrom(s, els, ei+1, pos+1, target, gaps)
 		}
 	case elSynset:
-		for _, a := range e.alts {
+		if pos >= len(s.keys) {
+			break
+		}
+		for _, a := range e.byFirst[s.keys[pos]] {
 			if n, ok := matchAlt(s, a, pos); ok {
 				if end, ok := c.matchFrom(s, els, ei+1, pos+n, target, gaps); ok {
 					return end, true

@@ -26,7 +26,9 @@ type element struct {
 	kind  int
 	forms map[string]bool // elWord: accepted folded forms
 	alts  []alt           // elSynset
-	name  string
+	// byFirst indexes the synset's alternatives by the forms of their first word
+	byFirst map[string][]alt
+	name    string
 }
 
 // Pattern is one compiled line of verbs.txt.
@@ -46,7 +48,9 @@ type Patterns struct {
 	trigger map[string][]int32
 	synsets map[string][]string
 	forms   map[string][]string // lemma -> irregular forms
-	count   int
+	// caches used while compiling
+	synCache   map[string]element
+	inflection map[string]map[string]bool
 }
 
 // Len is the number of patterns.
@@ -54,7 +58,7 @@ func (p *Patterns) Len() int { return len(p.list) }
 
 // LoadPatterns reads irregular.tsv and verbs.txt.
 func LoadPatterns(ds *dict.Set) (*Patterns, error) {
-	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}}
+	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}, synCache: map[string]element{}, inflection: map[string]map[string]bool{}}
 	srcs, err := ds.Files("irregular.tsv")
 	if err != nil {
 		return nil, err
@@ -201,11 +205,21 @@ func (p *Patterns) compile(line string) (*Pattern, error) {
 		case f == "+":
 			e.kind = elTarget
 		case strings.HasPrefix(f, "&"):
-			alts, err := p.expandSynset(f, 0)
-			if err != nil {
-				return nil, err
+			cached, ok := p.synCache[f]
+			if !ok {
+				alts, err := p.expandSynset(f, 0)
+				if err != nil {
+					return nil, err
+				}
+				cached = element{kind: elSynset, alts: alts, name: f, byFirst: map[string][]alt{}}
+				for _, a := range alts {
+					for _, form := range a[0] {
+						cached.byFirst[form] = append(cached.byFirst[form], a)
+					}
+				}
+				p.synCache[f] = cached
 			}
-			e = element{kind: elSynset, alts: alts, name: f}
+			e = cached
 			pat.spec++
 		case strings.HasPrefix(f, "="):
 			e = element{kind: elWord, forms: map[string]bool{text.Fold(f[1:]): true}, name: f}
@@ -270,6 +284,15 @@ func splitWords(s string) []string {
 
 // inflect returns the regular and irregular forms of a word (as verb and as noun).
 func (p *Patterns) inflect(w string) map[string]bool {
+	if m, ok := p.inflection[w]; ok {
+		return m
+	}
+	m := p.inflect1(w)
+	p.inflection[w] = m
+	return m
+}
+
+func (p *Patterns) inflect1(w string) map[string]bool {
 	w = text.Fold(w)
 	out := map[string]bool{w: true}
 	for _, f := range p.forms[w] {

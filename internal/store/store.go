@@ -78,6 +78,10 @@ type Store interface {
 	// with every feed state. Put of the same records in the same order into
 	// an empty store rebuilds an equivalent store.
 	Dump(ctx context.Context, f DumpFilter, fn func(DumpRecord) error) error
+	// Check verifies the store's invariants (every document whole, event
+	// counts equal to their mentions, no orphan records) and returns the
+	// problems found; it reads every table.
+	Check(ctx context.Context) ([]string, error)
 	// Counts returns the number of records of each kind.
 	Counts(ctx context.Context) (Counts, error)
 	// Close releases the store.

@@ -934,3 +934,38 @@ func (s *DB) Counts(ctx context.Context) (store.Counts, error) {
 	}
 	return c, nil
 }
+
+// checks are the invariants of a store: each query counts violations.
+var checks = []struct{ what, q string }{
+	{"documents whose sentences are missing", `SELECT count(*) FROM documents d WHERE d.num_sentences <> (SELECT count(*) FROM sentences s WHERE s.seq = d.seq)`},
+	{"documents whose event mentions are missing", `SELECT count(*) FROM documents d WHERE d.num_events <> (SELECT count(*) FROM event_mentions m WHERE m.seq = d.seq)`},
+	{"events whose num_mentions is wrong", `SELECT count(*) FROM events e WHERE e.num_mentions <> (SELECT count(*) FROM event_mentions m WHERE m.event_id = e.id)`},
+	{"events whose num_articles is wrong", `SELECT count(*) FROM events e WHERE e.num_articles <> (SELECT count(DISTINCT m.seq) FROM event_mentions m WHERE m.event_id = e.id)`},
+	{"events whose num_sources is wrong", `SELECT count(*) FROM events e WHERE e.num_sources <> (SELECT count(*) FROM event_sources x WHERE x.event_id = e.id)`},
+	{"actors whose num_docs is wrong", `SELECT count(*) FROM actors a WHERE a.num_docs <> (SELECT count(DISTINCT n.seq) FROM entities n WHERE n.actor_id = a.id)`},
+	{"mentions of missing events", `SELECT count(*) FROM event_mentions m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)`},
+	{"duplicates of missing documents", `SELECT count(*) FROM documents d WHERE d.duplicate_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = d.duplicate_of)`},
+	{"orphan sentences", `SELECT count(*) FROM sentences x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan entities", `SELECT count(*) FROM entities x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan event mentions", `SELECT count(*) FROM event_mentions x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan quotes", `SELECT count(*) FROM quotes x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan agreements", `SELECT count(*) FROM agreements x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan commitments", `SELECT count(*) FROM commitments x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"orphan fingerprint bands", `SELECT count(*) FROM minhash_bands x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
+	{"agreement links to missing canonical agreements", `SELECT count(*) FROM agreements a WHERE a.canonical_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM canonical_agreements c WHERE c.id = a.canonical_id)`},
+}
+
+// Check implements store.Store.
+func (s *DB) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	for _, c := range checks {
+		var n int
+		if err := s.db.QueryRowContext(ctx, c.q).Scan(&n); err != nil {
+			return nil, s.explain(fmt.Errorf("check %s: %w", c.what, err))
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("%d %s", n, c.what))
+		}
+	}
+	return problems, nil
+}

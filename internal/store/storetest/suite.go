@@ -40,11 +40,30 @@ func Run(t *testing.T, open Opener) {
 		{"Concurrent", testConcurrent},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+		t.Run(tc.name, func(t *testing.T) {
+			// Every store a test opens must be consistent at its end.
+			checked := func(t *testing.T, tr store.Tracker) store.Store {
+				s := open(t, tr)
+				t.Cleanup(func() { check(t, s) })
+				return s
+			}
+			tc.fn(t, checked)
+		})
 	}
 }
 
 var ctx = context.Background()
+
+func check(t *testing.T, s store.Store) {
+	t.Helper()
+	problems, err := s.Check(ctx)
+	if err != nil {
+		t.Errorf("check: %v", err)
+	}
+	for _, p := range problems {
+		t.Errorf("inconsistent store: %s", p)
+	}
+}
 
 func put(t *testing.T, s store.Store, x *sitrep.Extraction) store.PutResult {
 	t.Helper()
