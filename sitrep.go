@@ -182,6 +182,8 @@ type Event struct {
 	Confidence   float64 `json:"confidence"`
 	// Pattern names the dictionary pattern that coded the event.
 	Pattern string `json:"pattern,omitempty"`
+	// Nominal is true when a noun named the event ("the strikes").
+	Nominal bool `json:"nominal,omitempty"`
 }
 
 // Quote is a direct or indirect statement and its speaker.

@@ -115,7 +115,7 @@ code (TUR) or a name.`)
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%d\t%d\t%d\t%s\n", ev.ID, orDash(ev.Date), side(ev.Source), side(ev.Target),
 			ev.CAMEO, orDash(ev.PLOVER), ev.Goldstein, place, ev.NumMentions, ev.NumSources, ev.NumArticles, shorten(ev.Text, 60))
 		for _, m := range ev.Mentions {
-			fmt.Fprintf(tw, "\t  %s\t%s\tsentence %d [%d:%d]\t\t\t\t\t\t\t\t%s\n", m.Document, orDash(m.Outlet), m.Sentence, m.Start, m.End, shorten(m.Text, 60))
+			fmt.Fprintf(tw, "\t\t\t\t\t\t\t\t\t\t\t↳ %s, %s, sentence %d [%d:%d]\n", m.Document, orDash(m.Outlet), m.Sentence, m.Start, m.End)
 		}
 	}
 	if err := tw.Flush(); err != nil {

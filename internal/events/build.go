@@ -275,6 +275,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			Sentence:      s.index,
 			Text:          st.x.Sentences[s.index].Text,
 			Pattern:       h.pat.Source + ": " + h.pat.Text,
+			Nominal:       h.pat.Kind == 'N',
 		}
 		if ev.Source.Country == "" && ev.Source.Code != "" {
 			ev.Source.Country = ""
@@ -468,7 +469,12 @@ func (c *Coder) dedup(evs []sitrep.Event) []sitrep.Event {
 		merged := false
 		for i := range out {
 			o := &out[i]
-			sameTime := datesEqual(o.Date, ev.Date) || ev.DateSource != "sentence" || o.DateSource != "sentence"
+			// a noun that names an event told before ("the Israeli attacks")
+			// is the same event whatever date its sentence falls back to
+			sameTime := datesEqual(o.Date, ev.Date) || ev.Nominal && ev.DateSource != "sentence"
+			// two verbal clauses in different sentences are two assertions
+			retold := o.Sentence == ev.Sentence || ev.Nominal || o.Nominal
+			sameTime = sameTime && retold
 			if actorKey(o.Source) == actorKey(ev.Source) && actorKey(o.Target) == actorKey(ev.Target) &&
 				root(o.CAMEO) == root(ev.CAMEO) && sameTime && o.Modality == ev.Modality {
 				o.Mentions = append(o.Mentions, ev.Mentions...)

@@ -136,8 +136,6 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 					st.Date = sitrep.StrPtr(published)
 				}
 				ca.Steps = append(ca.Steps, st)
-				ca.Status = st.Status
-				ca.Score = st.Score
 			}
 		}
 		if !changed[id] {
@@ -146,6 +144,11 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 		}
 	}
 	for _, id := range order {
+		a := byID[id]
+		sortSteps(a.Steps)
+		if n := len(a.Steps); n > 0 {
+			a.Status, a.Score = a.Steps[n-1].Status, a.Steps[n-1].Score
+		}
 		up.Agreements = append(up.Agreements, *byID[id])
 	}
 	if len(x.Commitments) == 0 {
@@ -185,7 +188,6 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 				st.Evidence, st.Start, st.End = c.Evidence.Text, c.Evidence.Start, c.Evidence.End
 			}
 			cc.Steps = append(cc.Steps, st)
-			cc.Status = c.Status
 		}
 		if !cChanged[id] {
 			cChanged[id] = true
@@ -193,9 +195,29 @@ func (GroupingTracker) Track(ctx context.Context, view TrackingView, x *sitrep.E
 		}
 	}
 	for _, id := range cOrder {
+		c := cByID[id]
+		sortSteps(c.Steps)
+		if n := len(c.Steps); n > 0 {
+			c.Status = c.Steps[n-1].Status
+		}
 		up.Commitments = append(up.Commitments, *cByID[id])
 	}
 	return up, nil
+}
+
+// sortSteps puts steps in date order (undated last), keeping the order of
+// steps of one date; the current status stays the last step's.
+func sortSteps(steps []sitrep.StatusStep) {
+	sort.SliceStable(steps, func(i, j int) bool {
+		a, b := steps[i].Date, steps[j].Date
+		switch {
+		case a == nil:
+			return false
+		case b == nil:
+			return true
+		}
+		return *a < *b
+	})
 }
 
 func agreementKey(a sitrep.Agreement) string {
