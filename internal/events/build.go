@@ -32,6 +32,19 @@ func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 			return sd
 		}
 	}
+	// "deliveries of Turkish air-defence equipment": the maker or supplier
+	if code, ok := c.table.Lookup(h.pat.Code); ok && (code.PLOVER == "AID" || code.PLOVER == "COOPERATE") {
+		for j := h.trigger + 1; j < len(s.toks) && j <= h.trigger+3; j++ {
+			if s.toks[j].Key != "of" {
+				continue
+			}
+			for k := j + 1; k < len(s.toks) && k <= j+2; k++ {
+				if mi := s.byTok[k]; mi >= 0 && s.mentions[mi].Kind == "demonym" && s.mentions[mi].Country != "" {
+					return side{m: s.mentions[mi], ok: true}
+				}
+			}
+		}
+	}
 	// a possessive or demonym modifier within five tokens to the left
 	for j := h.trigger - 1; j >= 0 && j >= h.trigger-6; j-- {
 		t := s.toks[j]

@@ -288,12 +288,25 @@ func (t *Tracker) describe(x *sitrep.Extraction, doc *actors.Doc, a *sitrep.Agre
 		}
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Source))
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Target))
-		if a.Date == nil && ev.Date != nil && ev.DateSource == "sentence" {
+		if a.Date == nil && ev.Date != nil && ev.DateSource == "sentence" && strings.HasPrefix(ev.CAMEO, "057") {
 			v := *ev.Date
 			a.Date = &v
 		}
 		if ev.Modality == sitrep.ModalityAsserted || ev.Modality == sitrep.ModalityReported {
 			a.Evidence = append(a.Evidence, step(x, si, StatusSigned, ev.Date))
+		}
+	}
+	// "The memorandum, signed in Ankara on Aug. 13, ...": the signature's date
+	if a.Date == nil {
+		if p, ok := t.has("status-signed", toks, am.t1, min(len(toks), am.t1+4)); ok {
+			for i := range x.Dates {
+				d := x.Dates[i]
+				if d.Sentence == si && d.Value != nil && d.Start > toks[p].Start && d.Start-toks[p].End < 40 {
+					v := *d.Value
+					a.Date = &v
+					break
+				}
+			}
 		}
 	}
 	// monitors: the subject of "monitor", "guarantee", ... in the sentence

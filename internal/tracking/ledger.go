@@ -100,6 +100,15 @@ func sameSet(a, b map[string]bool) bool {
 	return true
 }
 
+func subset(a, b map[string]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
 func compatibleKinds(a, b string) bool {
 	if a == b || a == "agreement" || b == "agreement" {
 		return true
@@ -141,21 +150,31 @@ func (l *Ledger) matchAgreement(a sitrep.Agreement) *CanonAgreement {
 		if !compatibleKinds(a.Kind, ca.Kind) {
 			continue
 		}
-		if a.Date != nil && ca.Date != nil && len(*a.Date) == 10 && len(*ca.Date) == 10 && daysApart(*a.Date, *ca.Date) > 3 {
+		score := 0.0
+		switch {
+		case a.Date == nil || ca.Date == nil:
+		case *a.Date == *ca.Date:
+			score++
+		case strings.HasPrefix(*ca.Date, *a.Date) || strings.HasPrefix(*a.Date, *ca.Date):
+			score += 0.5 // "the August memorandum" and the one signed on 13 August
+		case len(*a.Date) == 10 && len(*ca.Date) == 10 && daysApart(*a.Date, *ca.Date) <= 3:
+			score += 0.5
+		default:
 			continue
 		}
-		score := 0.0
 		cp := countries(ca.Parties)
 		switch {
 		case len(ap) > 0 && len(cp) > 0 && sameSet(ap, cp):
-			score = 2
+			score += 2
+		case len(ap) > 0 && len(cp) > 0 && (subset(ap, cp) || subset(cp, ap)):
+			score++ // a report that names only one of the parties
 		case len(ap) > 0 && len(cp) > 0:
 			continue
 		}
-		score += jaccard(topicWords(a.Name), topicWords(ca.Name+" "+strings.Join(ca.Aliases, " ")))
-		if a.Date != nil && ca.Date != nil && *a.Date == *ca.Date {
-			score += 1
+		if a.Kind == ca.Kind && a.Kind != "agreement" {
+			score += 0.5
 		}
+		score += jaccard(topicWords(a.Name), topicWords(ca.Name+" "+strings.Join(ca.Aliases, " ")))
 		if score >= 0.5 && score > bestScore {
 			best, bestScore = ca, score
 		}
@@ -233,6 +252,10 @@ func appendStep(tl []sitrep.StatusStep, st sitrep.StatusStep, conflict func(a, b
 		if o.Document == st.Document && o.Status == st.Status {
 			return tl
 		}
+		// a later report that recalls the signature adds no step
+		if o.Status == StatusSigned && st.Status == StatusSigned {
+			return tl
+		}
 	}
 	for i := len(tl) - 1; i >= 0; i-- {
 		o := tl[i]
@@ -261,7 +284,9 @@ func appendStep(tl []sitrep.StatusStep, st sitrep.StatusStep, conflict func(a, b
 	return tl
 }
 
-var stop = map[string]bool{"the": true, "and": true, "for": true, "with": true, "from": true, "that": true, "this": true, "help": true, "their": true, "its": true, "into": true, "syria": true, "turkey": true}
+// stop words carry no topic: function words, time words, and the words of
+// agreements themselves
+var stop = map[string]bool{"the": true, "and": true, "for": true, "with": true, "from": true, "that": true, "this": true, "help": true, "their": true, "them": true, "its": true, "into": true, "under": true, "last": true, "month": true, "week": true, "year": true, "first": true, "about": true, "after": true, "since": true, "within": true, "were": true, "have": true, "been": true, "will": true, "would": true, "countries": true, "country": true, "memorandum": true, "agreement": true, "accord": true, "deal": true, "neighbours": true, "neighbors": true, "ties": true, "between": true, "wednesday": true, "monday": true, "tuesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true}
 
 // topicWords are the content words of a phrase, folded and cut to six
 // letters so that defence/defense and modernise/modernisation meet.
@@ -327,9 +352,6 @@ func (l *Ledger) matchCommitment(c sitrep.Commitment) *CanonCommitment {
 }
 
 func (cc *CanonCommitment) merge(x *sitrep.Extraction, c sitrep.Commitment) {
-	for k := range topicWords(c.What) {
-		cc.words[k] = true
-	}
 	if !contains(cc.Documents, x.Document.ID) {
 		cc.Documents = append(cc.Documents, x.Document.ID)
 	}

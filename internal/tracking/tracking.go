@@ -116,6 +116,9 @@ func (t *Tracker) has(list string, toks []text.Token, from, to int) (int, bool) 
 // Apply is the pipeline stage: agreements first, then commitments.
 func (t *Tracker) Apply(ctx context.Context, x *sitrep.Extraction, doc *actors.Doc) error {
 	x.Agreements = t.Agreements(x, doc)
+	if x.Agreements == nil {
+		x.Agreements = []sitrep.Agreement{}
+	}
 	x.Commitments = t.Commitments(x, doc)
 	return ctx.Err()
 }
