@@ -125,7 +125,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		return nil
 	}
 	assault := code.Quad == 4
-	aid := code.PLOVER == "AID" || code.PLOVER == "COOPERATE"
+	aid := code.PLOVER == "AID"
 	var src, tgt side
 	var srcs []actors.Mention
 	if h.pat.Kind == 'N' {
@@ -256,8 +256,12 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	var pairs [][2]actors.Mention
 	switch {
 	case tgt.ok:
+		// "recalled its ambassadors to the United States and Australia"
+		tgts := append([]actors.Mention{tgt.m}, coordinatedRight(s, tgt.m)...)
 		for _, m := range srcs {
-			pairs = append(pairs, [2]actors.Mention{m, tgt.m})
+			for _, t := range tgts {
+				pairs = append(pairs, [2]actors.Mention{m, t})
+			}
 		}
 	case len(srcs) > 1:
 		for i := 0; i < len(srcs); i++ {

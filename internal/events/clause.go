@@ -328,6 +328,41 @@ func coordinated(s *sentence, m actors.Mention) []actors.Mention {
 	return out
 }
 
+// coordinatedRight returns the mentions joined to m by "and" or commas on
+// its right ("Argentina, Chile and Peru").
+func coordinatedRight(s *sentence, m actors.Mention) []actors.Mention {
+	var out []actors.Mention
+	j := m.Tok1
+	for j+1 < len(s.toks) && (s.toks[j].Key == "and" || s.toks[j].Key == ",") {
+		k := j + 1
+		if s.toks[k].Key == "and" {
+			k++
+		}
+		for k < len(s.toks) && s.toks[k].Key == "the" {
+			k++
+		}
+		if k >= len(s.toks) {
+			break
+		}
+		mi := s.byTok[k]
+		if mi < 0 || s.mentions[mi].Tok0 != k {
+			break
+		}
+		o := s.mentions[mi]
+		if !usable(o) || o.Kind == actors.MPlace || o.Kind != m.Kind && !(isState(o) && isState(m)) {
+			break
+		}
+		out = append(out, o)
+		j = o.Tok1
+	}
+	return out
+}
+
+// isState: countries and capitals coordinate with each other.
+func isState(m actors.Mention) bool {
+	return m.Kind == actors.MCountry || m.Kind == actors.MMetonym || m.Kind == actors.MOrg
+}
+
 // modality reads the cues between the clause start and the trigger.
 func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention) {
 	if m, ok := h.pat.Flags["modality"]; ok && m != "" {
