@@ -98,10 +98,23 @@ func fold(s string) string {
 	return s
 }
 
+// EventsP is event precision as the shared scorer counts it: predicted
+// events (statements aside) that match any gold event.
+func (r *DocResult) EventsP() float64 {
+	n := r.EventsMatched + r.Events.FP
+	if n == 0 {
+		return 0
+	}
+	return float64(r.EventsMatched) / float64(n)
+}
+
 // DocResult is the score of one document.
 type DocResult struct {
-	Entities        map[string]Counts
-	Events          Counts
+	Entities map[string]Counts
+	Events   Counts
+	// EventsMatched counts predicted events matched to any gold event,
+	// required or optional.
+	EventsMatched   int
 	DateOK, DateN   int
 	CAMEOOK, CAMEON int
 	PerType         map[string]*Counts
@@ -199,6 +212,7 @@ func ScoreDocument(g *Gold, x *sitrep.Extraction) *DocResult {
 			continue
 		}
 		used[found] = true
+		r.EventsMatched++
 		oe := x.Events[found]
 		if req(ge.Required) {
 			r.Events.TP++
@@ -365,7 +379,12 @@ func (r *DocResult) Print(w io.Writer, verbose bool) {
 		c := r.Entities[t]
 		fmt.Fprintf(w, "entities.%-8s P=%.2f R=%.2f F1=%.2f\n", t, c.P(), c.R(), c.F1())
 	}
-	fmt.Fprintf(w, "events            P=%.2f R=%.2f F1=%.2f date-accuracy=%.2f cameo-accuracy=%.2f\n", r.Events.P(), r.Events.R(), r.Events.F1(), ratio(r.DateOK, r.DateN), ratio(r.CAMEOOK, r.CAMEON))
+	p, rc := r.EventsP(), r.Events.R()
+	f1 := 0.0
+	if p+rc > 0 {
+		f1 = 2 * p * rc / (p + rc)
+	}
+	fmt.Fprintf(w, "events            P=%.2f R=%.2f F1=%.2f date-accuracy=%.2f cameo-accuracy=%.2f\n", p, rc, f1, ratio(r.DateOK, r.DateN), ratio(r.CAMEOOK, r.CAMEON))
 	fmt.Fprintf(w, "quotes            P=%.2f R=%.2f speaker-accuracy=%.2f\n", r.Quotes.P(), r.Quotes.R(), ratio(r.SpeakerOK, r.Quotes.TP+r.Quotes.FN))
 	fmt.Fprintf(w, "agreements        R=%.2f\n", r.Agreements.R())
 	fmt.Fprintf(w, "commitments       P=%.2f R=%.2f F1=%.2f\n", r.Commitments.P(), r.Commitments.R(), r.Commitments.F1())
