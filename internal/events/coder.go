@@ -130,34 +130,26 @@ var boundaryKeys = map[string]bool{";": true, ":": true, ".": true, "?": true, "
 // possible reports whether every word and synset of the pattern after its
 // trigger has a form somewhere in the sentence: a cheap test that spares
 // most of the patterns a full match.
-func possible(pat *Pattern, present map[string]bool, synOK map[string]bool) bool {
-	for _, e := range pat.Elements[1:] {
-		switch e.kind {
-		case elWord:
-			ok := false
-			for f := range e.forms {
-				if present[f] {
-					ok = true
+// memo values: 0 unknown, 1 present, 2 absent
+func possible(pat *Pattern, keys []string, memo []int8) bool {
+	for i := 1; i < len(pat.Elements); i++ {
+		e := &pat.Elements[i]
+		if e.kind != elWord && e.kind != elSynset {
+			continue
+		}
+		m := memo[e.id]
+		if m == 0 {
+			m = 2
+			for _, k := range keys {
+				if e.kind == elWord && e.forms[k] || e.kind == elSynset && e.byFirst[k] != nil {
+					m = 1
 					break
 				}
 			}
-			if !ok {
-				return false
-			}
-		case elSynset:
-			ok, seen := synOK[e.name]
-			if !seen {
-				for k := range present {
-					if e.byFirst[k] != nil {
-						ok = true
-						break
-					}
-				}
-				synOK[e.name] = ok
-			}
-			if !ok {
-				return false
-			}
+			memo[e.id] = m
+		}
+		if m == 2 {
+			return false
 		}
 	}
 	return true
@@ -165,17 +157,13 @@ func possible(pat *Pattern, present map[string]bool, synOK map[string]bool) bool
 
 func (c *Coder) match(s *sentence) []hit {
 	var hits []hit
-	present := make(map[string]bool, len(s.keys))
-	for _, k := range s.keys {
-		present[k] = true
-	}
-	synOK := map[string]bool{}
+	memo := make([]int8, len(c.patterns.ids))
 	for ki := range s.keys {
 		ids := c.patterns.trigger[s.keys[ki]]
 		var best *hit
 		for _, id := range ids {
 			pat := c.patterns.list[id]
-			if len(pat.Elements) > 1 && !possible(pat, present, synOK) {
+			if len(pat.Elements) > 1 && !possible(pat, s.keys, memo) {
 				continue
 			}
 			target := -1

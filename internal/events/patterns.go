@@ -29,6 +29,8 @@ type element struct {
 	// byFirst indexes the synset's alternatives by the forms of their first word
 	byFirst map[string][]alt
 	name    string
+	// id numbers the distinct words and synsets, for per-sentence memos
+	id int32
 }
 
 // Pattern is one compiled line of verbs.txt.
@@ -51,6 +53,7 @@ type Patterns struct {
 	// caches used while compiling
 	synCache   map[string]element
 	inflection map[string]map[string]bool
+	ids        map[string]int32
 }
 
 // Len is the number of patterns.
@@ -58,7 +61,7 @@ func (p *Patterns) Len() int { return len(p.list) }
 
 // LoadPatterns reads irregular.tsv and verbs.txt.
 func LoadPatterns(ds *dict.Set) (*Patterns, error) {
-	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}, synCache: map[string]element{}, inflection: map[string]map[string]bool{}}
+	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}, synCache: map[string]element{}, inflection: map[string]map[string]bool{}, ids: map[string]int32{}}
 	srcs, err := ds.Files("irregular.tsv")
 	if err != nil {
 		return nil, err
@@ -227,6 +230,14 @@ func (p *Patterns) compile(line string) (*Pattern, error) {
 		default:
 			e = element{kind: elWord, forms: p.inflect(f), name: f}
 			pat.spec++
+		}
+		if e.kind == elWord || e.kind == elSynset {
+			id, ok := p.ids[e.name]
+			if !ok {
+				id = int32(len(p.ids))
+				p.ids[e.name] = id
+			}
+			e.id = id
 		}
 		pat.Elements = append(pat.Elements, e)
 	}
