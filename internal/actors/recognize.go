@@ -320,6 +320,12 @@ func (doc *Doc) sourceText(toks []text.Token) string {
 	return string(b)
 }
 
+// isNounLike: a lower-case word that may head a noun phrase after an
+// adjective ("Syrians fled" has a verb next; "Swiss banks" a noun).
+func isNounLike(t text.Token) bool {
+	return t.Kind == text.Word && !t.Cap && strings.HasSuffix(t.Key, "s") && !strings.HasSuffix(t.Key, "ss")
+}
+
 func (d *Dictionary) isAffixed(t text.Token) bool {
 	k := strings.LastIndexByte(t.Key, '-')
 	return t.Kind == text.Word && k > 0 && d.affix[t.Key[k+1:]]
@@ -423,7 +429,7 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 	if p.country != "" {
 		for skip := 1; skip <= 2 && i+skip < len(toks); skip++ {
 			w := toks[i+skip-1]
-			if _, ok := itemAt[i+skip-1]; ok || w.Kind != text.Word || w.Cap {
+			if _, ok := itemAt[i+skip-1]; ok || w.Kind != text.Word || w.Cap && !strings.ContainsAny(w.Text, "0123456789") {
 				break
 			}
 			if nx, ok := itemAt[i+skip]; ok && nx.e.Kind == KindAgent && (nx.e.AgentKind == AgentGroup || nx.e.AgentKind == AgentRole) {
@@ -768,6 +774,15 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 		m := mk(MCountry, headStart, p.t1)
 		m.Country, m.Code = p.demonym.Country, p.demonym.Country
 		m.Kind = "demonym"
+		if last := toks[p.t1-1]; strings.HasSuffix(last.Text, "s") && (p.t1 >= len(toks) || toks[p.t1].Kind != text.Word || d.verbal[toks[p.t1].Key] || toks[p.t1].Cap == false && !d.adjective[toks[p.t1].Key]) && !strings.HasSuffix(last.Key, "ss") {
+			// "Thousands of Cubans took to the streets": the people of a country
+			if p.t1 >= len(toks) || toks[p.t1].Kind != text.Word || !isNounLike(toks[p.t1]) {
+				m.Kind = MGroup
+				m.Sectors = []string{"CVL"}
+				m.Code = m.Country + "CVL"
+				m.Role = last.Text
+			}
+		}
 		out = append(out, m)
 	case p.name[0] >= 0:
 		// an unknown capitalised span

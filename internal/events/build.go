@@ -168,13 +168,20 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	} else if passive(s, h.trigger) {
 		// "Damascus was hit by Israeli air strikes": the agent follows "by"
 		tgt = c.subject(st, s, h.trigger, nil)
+		if !tgt.ok {
+			// "jets have been delivered to Ukraine by Denmark": the recipient follows
+			tgt = c.object(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1})
+			if tgt.ok && prepBefore(s, tgt.m) == "by" {
+				tgt = side{}
+			}
+		}
 		for j := h.trigger + 1; j < clauseEnd(s, h.trigger+1) && j < h.t1+8; j++ {
 			if s.toks[j].Key == "by" {
 				for k := j + 1; k < len(s.toks) && k < j+7; k++ {
 					if mi := s.byTok[k]; mi >= 0 {
 						m := s.mentions[mi]
 						if usable(m) || m.Kind == "demonym" {
-							src = side{m: m, ok: true}
+							src = side{m: m, ok: true, via: "by"}
 							break
 						}
 					}
@@ -198,6 +205,10 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	if src.ok {
 		srcs = append(coordinated(s, src.m), src.m)
+		if src.via == "by" {
+			// "by Denmark and the Netherlands"
+			srcs = append(srcs, coordinatedRight(s, src.m)...)
+		}
 	}
 	modality, _ := c.modality(s, h, 0)
 	// reported speech: the announcer is the other side of a request or offer
