@@ -78,6 +78,9 @@ type Doc struct {
 	Countries []string
 	entityKey map[string]int
 	blocked   map[int]bool
+	// capsMid holds the words seen capitalised inside a sentence: a word
+	// capitalised only at sentence starts is no name.
+	capsMid map[string]bool
 }
 
 // MentionAt returns the mention of sentence s that covers token i.
@@ -117,6 +120,7 @@ func (d *Dictionary) Recognize(docText string, sents []sitrep.Sentence, date str
 		}
 	}
 	capsMid := map[string]bool{} // capitalised words seen mid-sentence
+	doc.capsMid = capsMid
 	for si, s := range sents {
 		toks := d.seg.Tokenize(docText[s.Start:s.End], s.Start)
 		doc.Tokens[si] = toks
@@ -812,7 +816,7 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 	return out
 }
 
-func (doc *Doc) capsMidHas(string) bool { return false }
+func (doc *Doc) capsMidHas(k string) bool { return doc.capsMid[k] }
 
 // personMeta carries title and affiliation text through Mention.Text fields.
 func withPersonMeta(m Mention, title string, p *np) Mention {
