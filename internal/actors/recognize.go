@@ -1099,6 +1099,9 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 				if typ == sitrep.TypePlace {
 					ent.Code = ""
 					if pl, ok := d.resolvePlace(name, doc.Countries); ok {
+						if isAllCaps(ent.Name) {
+							ent.Name = pl.Name // a dateline: "ANKARA" is Ankara
+						}
 						ent.Country = pl.Country
 						ent.Geo = &sitrep.Geo{Lat: pl.Lat, Lon: pl.Lon, Admin1: pl.Admin1, GeonamesID: pl.GeonamesID}
 						ent.Known = true

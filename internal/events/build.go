@@ -203,7 +203,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		// the actors the agreement binds are the other side
 		tgt = c.objectAcross(s, h.t1, src.m)
 	}
-	if src.ok {
+	if src.ok && src.pair {
+		srcs = []actors.Mention{st.pairFirst, src.m}
+	} else if src.ok {
 		srcs = append(coordinated(s, src.m), src.m)
 		if src.via == "by" {
 			// "by Denmark and the Netherlands"

@@ -13,6 +13,7 @@ type side struct {
 	ok       bool
 	inferred bool   // from a pronoun, a reporter or the context
 	via      string // the preposition that introduced it ("from", "by")
+	pair     bool   // "the two": m is the second of two actors
 }
 
 var beForms = map[string]bool{"was": true, "were": true, "is": true, "are": true, "been": true, "be": true, "being": true, "has": false}
@@ -148,6 +149,13 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 			}
 			continue
 		}
+		if (t.Key == "two" || t.Key == "both") && j+1 <= i {
+			// "the two signed", "both sides agreed": the last two actors of
+			// different countries, paired by the caller
+			if m, ok := c.lastPair(st, s, j); ok {
+				return side{m: m, ok: true, inferred: true, pair: true}
+			}
+		}
 		if kind, ok := pronouns[t.Key]; ok && t.Key != "her" && t.Key != "its" && t.Key != "their" {
 			if m, ok := c.resolvePronoun(st, s, j, kind); ok {
 				return side{m: m, ok: true, inferred: true}
@@ -188,6 +196,37 @@ func relativeThat(s *sentence, j, i int) bool {
 		}
 	}
 	return true
+}
+
+// lastPair finds the two most recent actors of different countries before
+// token j (in this sentence or the one before) and returns the later one;
+// coordinated() is not used, the caller asks pairOf for the other.
+func (c *Coder) lastPair(st *docState, s *sentence, j int) (actors.Mention, bool) {
+	var found []actors.Mention
+	collect := func(ms []actors.Mention, limit int) {
+		for k := len(ms) - 1; k >= 0 && len(found) < 2; k-- {
+			m := ms[k]
+			if limit >= 0 && m.Tok0 >= limit {
+				continue
+			}
+			if !usable(m) || m.Kind == actors.MPlace || m.Kind == actors.MGroup {
+				continue
+			}
+			if len(found) == 1 && found[0].Country == m.Country {
+				continue
+			}
+			found = append(found, m)
+		}
+	}
+	collect(s.mentions, j)
+	if len(found) < 2 && s.index > 0 {
+		collect(st.doc.Mentions[s.index-1], -1)
+	}
+	if len(found) < 2 {
+		return actors.Mention{}, false
+	}
+	st.pairFirst = found[1]
+	return found[0], true
 }
 
 // resolvePronoun finds the antecedent of a pronoun at token j.

@@ -181,6 +181,10 @@ func (c *Coder) match(s *sentence) []hit {
 				best = &hh
 			}
 		}
+		if best != nil && best.pat.Kind == 'N' && describesAgreement(s, best.trigger) {
+			// "a memorandum of understanding on military training" names no act
+			continue
+		}
 		if best != nil && s.inDate[best.trigger] {
 			// "the 10 March agreement": a month name is no verb
 			continue
@@ -215,6 +219,26 @@ func (c *Coder) match(s *sentence) []hit {
 	}
 	sort.Slice(kept, func(i, j int) bool { return kept[i].k0 < kept[j].k0 })
 	return kept
+}
+
+var agreementNouns = map[string]bool{"agreement": true, "accord": true, "memorandum": true, "understanding": true, "deal": true, "pact": true, "treaty": true, "protocol": true, "framework": true, "talks": true, "negotiations": true, "programme": true, "program": true, "plan": true, "conference": true, "summit": true}
+
+// describesAgreement reports whether the noun at i qualifies an agreement
+// or a meeting named just before it ("memorandum ... on military training").
+func describesAgreement(s *sentence, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-4; j-- {
+		k := s.toks[j].Key
+		if k == "on" || k == "for" || k == "of" {
+			if j > 0 && agreementNouns[s.toks[j-1].Key] {
+				return true
+			}
+			continue
+		}
+		if s.toks[j].Kind == 'p' {
+			return false
+		}
+	}
+	return false
 }
 
 // verbal reports whether the token at i can be a verb here: a determiner,
@@ -329,4 +353,6 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 type docState struct {
 	x   *sitrep.Extraction
 	doc *actors.Doc
+	// pairFirst is the other actor of a "the two" subject
+	pairFirst actors.Mention
 }

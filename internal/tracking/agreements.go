@@ -468,6 +468,18 @@ func subjectBefore(doc *actors.Doc, si, p int) (actors.Mention, bool) {
 
 // clauseText is the text of toks[a:b] without a final full stop or quote.
 func clauseText(x *sitrep.Extraction, toks []text.Token, a, b int) string {
+	// drop a trailing attribution: "..., the ministry said in a statement"
+	for k := a + 1; k < b; k++ {
+		if toks[k].Key != "," {
+			continue
+		}
+		for q := k + 1; q < b && q <= k+6; q++ {
+			if toks[q].Key == "said" || toks[q].Key == "says" || toks[q].Key == "told" || toks[q].Key == "according" {
+				b = k
+				break
+			}
+		}
+	}
 	for b > a && toks[b-1].Kind == text.Punct {
 		b--
 	}
