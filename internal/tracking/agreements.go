@@ -288,7 +288,7 @@ func (t *Tracker) describe(x *sitrep.Extraction, doc *actors.Doc, a *sitrep.Agre
 		}
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Source))
 		a.Parties = addActor(a.Parties, partyFromEvent(doc, si, ev.Target))
-		if a.Date == nil && ev.Date != nil && ev.DateSource == "sentence" && strings.HasPrefix(ev.CAMEO, "057") {
+		if a.Date == nil && ev.Date != nil && ev.DateSource == "sentence" && strings.HasPrefix(ev.CAMEO, "057") && concludes(ev, toks, am) {
 			v := *ev.Date
 			a.Date = &v
 		}
@@ -353,6 +353,24 @@ func (t *Tracker) describe(x *sitrep.Extraction, doc *actors.Doc, a *sitrep.Agre
 		}
 	}
 	_ = sent
+}
+
+// concludes reports whether the event concludes the agreement of the
+// mention (its object: "signed a memorandum", "announced a ceasefire
+// agreement"), so that its date is the agreement's own; "the timetable
+// agreed under the memorandum" does not.
+func concludes(ev sitrep.Event, toks []text.Token, am agreementMention) bool {
+	if ev.Trigger == nil || toks[am.t0].Start < ev.Trigger.Start {
+		return false
+	}
+	// "under the two countries' memorandum": a preposition before the phrase
+	for k := am.t0 - 1; k >= 0 && k >= am.t0-5 && toks[k].Start >= ev.Trigger.Start; k-- {
+		switch toks[k].Key {
+		case "under", "in", "within", "by", "of":
+			return false
+		}
+	}
+	return true
 }
 
 func precisionOf(v string) string {

@@ -47,35 +47,66 @@ type CanonCommitment struct {
 type Ledger struct {
 	Agreements  []*CanonAgreement
 	Commitments []*CanonCommitment
+	// NewID names a new canonical record ("agreement" or "commitment") first
+	// seen as local in document x; AG1, CM1, ... when nil.
+	NewID func(kind string, x *sitrep.Extraction, local string) string
+}
+
+// Links maps a document's own agreement and commitment ids to the
+// canonical ones they were merged into.
+type Links struct {
+	Agreements  map[string]string
+	Commitments map[string]string
 }
 
 // Add merges one document's agreements and commitments into the ledger.
-// A near-duplicate (Document.DuplicateOf set) adds nothing.
-func (l *Ledger) Add(x *sitrep.Extraction) {
-	if x.Document.DuplicateOf != nil && *x.Document.DuplicateOf != "" {
-		return
-	}
-	local := map[string]string{} // document agreement id -> canonical id
+// A near-duplicate (Document.DuplicateOf set) is linked to the canonical
+// records but adds no step.
+func (l *Ledger) Add(x *sitrep.Extraction) Links {
+	links := Links{Agreements: map[string]string{}, Commitments: map[string]string{}}
+	dup := x.Document.DuplicateOf != nil && *x.Document.DuplicateOf != ""
 	for _, a := range x.Agreements {
 		ca := l.matchAgreement(a)
 		if ca == nil {
-			ca = &CanonAgreement{ID: fmt.Sprintf("AG%d", len(l.Agreements)+1), Name: a.Name, Kind: a.Kind, Status: StatusUnknown, Parties: []sitrep.Actor{}, Monitors: []sitrep.Actor{}, Provisions: []string{}}
+			if dup {
+				continue
+			}
+			ca = &CanonAgreement{ID: l.newID("agreement", x, a.ID, len(l.Agreements)+1), Name: a.Name, Kind: a.Kind, Status: StatusUnknown, Parties: []sitrep.Actor{}, Monitors: []sitrep.Actor{}, Provisions: []string{}}
 			l.Agreements = append(l.Agreements, ca)
 		}
-		local[a.ID] = ca.ID
-		ca.merge(x, a)
+		links.Agreements[a.ID] = ca.ID
+		if !dup {
+			ca.merge(x, a)
+		}
 	}
 	for _, c := range x.Commitments {
 		cc := l.matchCommitment(c)
 		if cc == nil {
-			cc = &CanonCommitment{ID: fmt.Sprintf("CM%d", len(l.Commitments)+1), Kind: c.Kind, By: c.By, To: c.To, What: c.What, words: topicWords(c.What)}
+			if dup {
+				continue
+			}
+			cc = &CanonCommitment{ID: l.newID("commitment", x, c.ID, len(l.Commitments)+1), Kind: c.Kind, By: c.By, To: c.To, What: c.What, words: topicWords(c.What)}
 			l.Commitments = append(l.Commitments, cc)
 		}
+		links.Commitments[c.ID] = cc.ID
 		if c.Agreement != "" && cc.Agreement == "" {
-			cc.Agreement = local[c.Agreement]
+			cc.Agreement = links.Agreements[c.Agreement]
 		}
-		cc.merge(x, c)
+		if !dup {
+			cc.merge(x, c)
+		}
 	}
+	return links
+}
+
+func (l *Ledger) newID(kind string, x *sitrep.Extraction, local string, n int) string {
+	if l.NewID != nil {
+		return l.NewID(kind, x, local)
+	}
+	if kind == "agreement" {
+		return fmt.Sprintf("AG%d", n)
+	}
+	return fmt.Sprintf("CM%d", n)
 }
 
 func countries(as []sitrep.Actor) map[string]bool {
