@@ -297,6 +297,10 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 			continue
 		}
 		p := prepBefore(s, m)
+		if (m.Kind == actors.MMetonym || m.Kind == actors.MCountry || m.Kind == actors.MPlace && m.Country != "") && (p == "to" || p == "with") {
+			// "a trip to Beijing", "talks with Moscow"
+			return side{m: m, ok: true}
+		}
 		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" || p == "across" || p == "into" {
 			if aid && (p == "in" || p == "into" || p == "to") {
 				return side{m: m, ok: true}

@@ -204,21 +204,7 @@ func (c *Coder) match(s *sentence) []hit {
 		}
 		return hits[i].k0 < hits[j].k0
 	})
-	var kept []hit
-	for _, h := range hits {
-		overlap := false
-		for _, k := range kept {
-			if h.k0 < k.k1 && k.k0 < h.k1 {
-				overlap = true
-				break
-			}
-		}
-		if !overlap {
-			kept = append(kept, h)
-		}
-	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].k0 < kept[j].k0 })
-	return kept
+	return hits
 }
 
 var agreementNouns = map[string]bool{"agreement": true, "accord": true, "memorandum": true, "understanding": true, "deal": true, "pact": true, "treaty": true, "protocol": true, "framework": true, "talks": true, "negotiations": true, "programme": true, "program": true, "plan": true, "conference": true, "summit": true}
@@ -339,9 +325,40 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 			break
 		}
 		s := c.prepare(si, doc, x.Dates)
+		// hits come most specific first; one that overlaps a hit which
+		// gave events is dropped, one that gave none leaves the place to
+		// the next ("declared a state of emergency": the verb pattern when
+		// the noun pattern finds no actor)
+		var coded []hit
+		var evs []sitrep.Event
+		consult := false
 		for _, h := range c.match(s) {
-			out = append(out, c.build(st, s, h)...)
+			overlap := false
+			for _, k := range coded {
+				if h.k0 < k.k1 && k.k0 < h.k1 {
+					overlap = true
+					break
+				}
+			}
+			if overlap {
+				continue
+			}
+			if consult && h.trigger > 0 && s.toks[h.trigger-1].Key == "to" {
+				// "visited Beirut to show support": the purpose of a visit
+				continue
+			}
+			built := c.build(st, s, h)
+			if len(built) == 0 {
+				continue
+			}
+			coded = append(coded, h)
+			if built[0].PLOVER == "CONSULT" {
+				consult = true
+			}
+			evs = append(evs, built...)
 		}
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Trigger.Start < evs[j].Trigger.Start })
+		out = append(out, evs...)
 	}
 	out = c.dedup(out)
 	for i := range out {
