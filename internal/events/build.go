@@ -198,7 +198,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
 		}
 	}
-	if !tgt.ok && src.ok && h.pat.Kind == 'V' && (code.PLOVER == "AGREE" || code.PLOVER == "SUPPORT") {
+	if !tgt.ok && src.ok && !src.pair && len(coordinated(s, src.m)) == 0 && h.pat.Kind == 'V' && (code.PLOVER == "AGREE" || code.PLOVER == "SUPPORT") {
 		// "readiness to monitor the agreement that seeks to merge the SDF into ...":
 		// the actors the agreement binds are the other side
 		tgt = c.objectAcross(s, h.t1, src.m)

@@ -325,6 +325,9 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 func (c *Coder) objectAcross(s *sentence, from int, exclude actors.Mention) side {
 	end := clauseEnd(s, from)
 	for j := from; j < end && j < from+24; j++ {
+		if k := s.toks[j].Key; k == "," || subordinators[k] {
+			break
+		}
 		mi := s.byTok[j]
 		if mi < 0 {
 			continue
