@@ -413,15 +413,27 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 			}
 		}
 		if (e.Kind == KindCountry || e.Kind == KindCapital) && poss {
-			// Turkey's defence ministry / Damascus's appeal: a modifier if a head follows
-			if nx, ok := itemAt[it.t1+1]; ok && (nx.e.Kind == KindAgent || nx.e.Kind == KindOrg) {
+			// Turkey's defence ministry / Damascus's appeal / Libya's rival
+			// military factions: a modifier if a head follows
+			head := it.t1 + 1
+			for skip := 0; skip < 2 && head < len(toks); skip++ {
+				if _, ok := itemAt[head]; ok || toks[head].Kind != text.Word || toks[head].Cap {
+					break
+				}
+				if nx, ok := itemAt[head+1]; ok && nx.e.Kind == KindAgent && nx.e.AgentKind != AgentTitle {
+					head++
+					break
+				}
+				break
+			}
+			if nx, ok := itemAt[head]; ok && (nx.e.Kind == KindAgent || nx.e.Kind == KindOrg) {
 				p.country, p.countryTok = e.Country, i
 				if e.Kind == KindCapital {
 					p.capital = e
 				} else {
 					p.countryE = e
 				}
-				i = it.t1 + 1
+				i = head
 				consumed = true
 				continue
 			}
@@ -883,8 +895,8 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 						}
 					}
 				}
-				if m.Country == "" && m.Kind == MGroup && i+1 < len(ms) && ms[i+1].Tok0 == m.Tok1+1 && m.Tok1 < len(doc.Tokens[si]) {
-					// "residents of Aleppo", "refugees from Syria"
+				if m.Country == "" && m.Kind == MGroup && i+1 < len(ms) && ms[i+1].Tok0 > m.Tok1 && min(ms[i+1].Tok0, ms[i+1].NP0+1)-m.Tok1 <= 3 && m.Tok1 < len(doc.Tokens[si]) {
+					// "residents of Aleppo", "refugees from Syria", "troops from the CSTO"
 					if prep := doc.Tokens[si][m.Tok1].Key; prep == "of" || prep == "from" {
 						o := ms[i+1]
 						c := o.Country
@@ -894,6 +906,9 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 							}
 						}
 						m.Country = c
+						if c == "" && o.Kind == MOrg && len(o.Code) >= 3 && (strings.HasPrefix(o.Code, "IGO") || strings.HasPrefix(o.Code, "IMG")) {
+							m.Code = o.Code
+						}
 					}
 				}
 				if m.Country == "" {

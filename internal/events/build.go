@@ -248,7 +248,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	// sentence places it, else to the actor's own country (PLOVER codes the
 	// recipient of "protesters rallied in Tbilisi" as Georgia)
 	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && domestic[code.PLOVER] {
-		if pl, ok := c.placeIn(s); ok {
+		if pl, ok := c.placeIn(s); ok && code.PLOVER != "CONCEDE" {
 			tgt = side{m: pl, ok: true, inferred: true}
 		} else {
 			own := src.m
