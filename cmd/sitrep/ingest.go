@@ -207,6 +207,9 @@ code is 1 when a document failed.`)
 	if err := printIngestSummary(e.stdout, total, elapsed, f.json); err != nil {
 		return err
 	}
+	if errors.Is(runErr, context.Canceled) {
+		return errors.New("interrupted: what was stored is complete; run the same command again to go on")
+	}
 	if runErr != nil {
 		return runErr
 	}

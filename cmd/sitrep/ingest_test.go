@@ -366,7 +366,7 @@ func testKillRounds(t *testing.T, bin string) {
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 1))
 	t.Logf("seed %d", seed)
-	killed := 0
+	killed, partial, last := 0, 0, 0
 	for round := 0; round < rounds; round++ {
 		cmd := exec.Command(bin, "ingest", "--db", db, "--quiet", path)
 		if err := cmd.Start(); err != nil {
@@ -390,6 +390,10 @@ func testKillRounds(t *testing.T, bin string) {
 		if t.Failed() {
 			t.Fatalf("round %d (kill after %s) left an inconsistent store", round, delay)
 		}
+		if n := storeCounts(t, db).Documents; n > last && n < want.Documents {
+			partial++ // this round was killed while storing
+			last = n
+		}
 	}
 	out, err := exec.Command(bin, "ingest", "--db", db, "--quiet", path).CombinedOutput()
 	if err != nil {
@@ -402,7 +406,7 @@ func testKillRounds(t *testing.T, bin string) {
 	if ea, eb := eventList(t, clean), eventList(t, db); !reflect.DeepEqual(ea, eb) {
 		t.Fatalf("after %d kills the events differ from a clean run", killed)
 	}
-	t.Logf("%d rounds, %d kills", rounds, killed)
+	t.Logf("%d rounds, %d kills, %d of them while documents were being stored", rounds, killed, partial)
 }
 
 // eventList returns every event without its ingestion time.

@@ -85,8 +85,8 @@ type Ingester struct {
 // uninterrupted run stores. It returns the first store error that is not
 // about one document (disk full, lost connection); errors about one item
 // are reported through OnResult and counted in Stats.Failed.
-func (in *Ingester) Run(ctx context.Context, items <-chan Item, total int) (Stats, error) {
-	ctx, cancel := context.WithCancel(ctx)
+func (in *Ingester) Run(parent context.Context, items <-chan Item, total int) (Stats, error) {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	workers := in.Workers
 	if workers <= 0 {
@@ -208,7 +208,7 @@ func (in *Ingester) Run(ctx context.Context, items <-chan Item, total int) (Stat
 	if fatal != nil {
 		return st, fatal
 	}
-	if err := ctx.Err(); err != nil && !errors.Is(err, context.Canceled) {
+	if err := parent.Err(); err != nil {
 		return st, err
 	}
 	return st, nil

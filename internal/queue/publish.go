@@ -86,9 +86,7 @@ func (p *Publisher) Publish(ctx context.Context, job Job) error {
 	if err != nil {
 		return err
 	}
-	m := nats.NewMsg(p.cfg.JobSubject())
-	m.Data = b
-	m.Header.Set(jetstream.MsgIDHeader, id)
+	m := newJobMsg(p.cfg, b, id)
 	m.Header.Set(HeaderJob, headerSafe(job.label()))
 	ack, err := p.js.PublishMsg(ctx, m, jetstream.WithRetryAttempts(20))
 	if err != nil {
@@ -116,6 +114,17 @@ func (p *Publisher) Close() error {
 		p.nc.Close()
 	}
 	return err
+}
+
+// newJobMsg makes the message of a job body, with its id for the
+// server's duplicate detection when id is not empty.
+func newJobMsg(cfg Config, body []byte, id string) *nats.Msg {
+	m := nats.NewMsg(cfg.JobSubject())
+	m.Data = body
+	if id != "" {
+		m.Header.Set(jetstream.MsgIDHeader, id)
+	}
+	return m
 }
 
 // headerSafe keeps a header value on one line.

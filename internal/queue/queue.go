@@ -146,7 +146,9 @@ func Connect(ctx context.Context, cfg Config, retry bool, log *slog.Logger) (*na
 		nats.ReconnectBufSize(32 << 20),
 		nats.Timeout(5 * time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			log.Warn("queue connection lost", "err", err)
+			if err != nil { // nil when closed on purpose
+				log.Warn("queue connection lost", "err", err)
+			}
 		}),
 		nats.ReconnectHandler(func(nc *nats.Conn) {
 			log.Info("queue connection restored", "server", nc.ConnectedUrlRedacted())

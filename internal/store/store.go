@@ -146,8 +146,9 @@ type DocInfo struct {
 }
 
 // EventFilter selects cross-document events. Actor, Source and Target take
-// an actor code (TURMIL), a country code (TUR) or an actor name; a code or
-// country matches exactly, a name matches the actors of that name.
+// an actor code (TURMIL), a country code (TUR) or an actor name or alias
+// (SDF); a code or country matches exactly, a name matches the actors
+// seen under that name.
 type EventFilter struct {
 	Actor  string
 	Source string
@@ -166,11 +167,11 @@ type EventFilter struct {
 
 // ActorRef is one side of a stored event.
 type ActorRef struct {
-	ID      string `json:"id,omitempty"`
-	Name    string `json:"name"`
-	Code    string `json:"code,omitempty"`
-	Country string `json:"country,omitempty"`
-	Sectors []string
+	ID      string   `json:"id,omitempty"`
+	Name    string   `json:"name"`
+	Code    string   `json:"code,omitempty"`
+	Country string   `json:"country,omitempty"`
+	Sectors []string `json:"sectors,omitempty"`
 }
 
 // EventRecord is one cross-document event.
@@ -264,7 +265,7 @@ type Hit struct {
 
 // ActorFilter selects actors.
 type ActorFilter struct {
-	// Name matches a folded name, Code an actor or country code.
+	// Name matches a name or alias (folded), Code an actor or country code.
 	Name, Code string
 	// Unknown lists only actors the dictionaries did not know.
 	Unknown bool

@@ -8,7 +8,7 @@ function bbox(g) { let b=[999,999,-999,-999]; const polys = g.type === 'Polygon'
 const inRegion = b => (b[2]-b[0] < 45) && !(b[2] < 18 || b[0] > 62 || b[3] < 20 || b[1] > 48);
 function path(g, k) { const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates; let d='';
   for (const poly of polys) for (const ring of poly) { let prev=null, s='';
-    for (const [x,y] of ring) { const p = r(x,k)+' '+r(-y,k); if (p===prev) continue; prev=p; s += (s?'L':'M')+p; }
+    let px=null; for (const [x,y] of ring) { const p = r(x,k)+' '+r(-y,k); if (p===prev) continue; const jump = px!==null && Math.abs(x-px)>180; prev=p; px=x; s += (s && !jump ?'L':'M')+p; }
     d += s+'Z'; } return d; }
 const out = []; const done = new Set();
 for (const f of fine) { if (!f.geometry) continue; if (inRegion(bbox(f.geometry))) { done.add(f.id); out.push(`<path data-name="${(f.properties.name||'').replace(/[&<>"]/g,'')}" d="${path(f.geometry,100)}"/>`);} }

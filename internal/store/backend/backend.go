@@ -9,6 +9,7 @@ import (
 	"github.com/sitrep/sitrep/internal/store"
 	"github.com/sitrep/sitrep/internal/store/postgres"
 	"github.com/sitrep/sitrep/internal/store/sqlite"
+	"github.com/sitrep/sitrep/internal/tracking"
 )
 
 // EnvDB is the environment variable that names the store when --db is not given.
@@ -17,7 +18,7 @@ const EnvDB = "SITREP_DB"
 // Options configure Open.
 type Options struct {
 	// Tracker folds agreements and commitments into canonical ones;
-	// store.GroupingTracker when nil.
+	// the tracking library's (tracking.StoreTracker) when nil.
 	Tracker store.Tracker
 }
 
@@ -36,6 +37,9 @@ func DSN(flag string, getenv func(string) string) string {
 
 // Open opens the store named by dsn, creating it on first use.
 func Open(ctx context.Context, dsn string, opts Options) (store.Store, error) {
+	if opts.Tracker == nil {
+		opts.Tracker = tracking.StoreTracker{}
+	}
 	if postgres.IsDSN(dsn) {
 		return postgres.Open(ctx, dsn, postgres.Options{Tracker: opts.Tracker})
 	}

@@ -166,20 +166,24 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 		return store.PutResult{}, fmt.Errorf("insert document: %w", err)
 	}
 	if row.dupOf == "" && signed {
+		var bands [][]any
 		for b, key := range sig.BandKeys() {
-			if _, err := t.exec(`INSERT INTO minhash_bands (band, value, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, b, key, row.seq); err != nil {
-				return store.PutResult{}, err
-			}
+			bands = append(bands, []any{b, key, row.seq})
+		}
+		if err := t.insertRows(`INSERT INTO minhash_bands (band, value, seq)`, bands, `ON CONFLICT DO NOTHING`); err != nil {
+			return store.PutResult{}, err
 		}
 	}
+	sents := make([][]any, 0, len(x.Sentences))
 	for _, sn := range x.Sentences {
 		txt := sn.Text
 		if txt == "" && sn.Start >= 0 && sn.End <= len(x.Document.Text) && sn.Start <= sn.End {
 			txt = x.Document.Text[sn.Start:sn.End]
 		}
-		if _, err := t.exec(`INSERT INTO sentences (seq, idx, start_off, end_off, text) VALUES (?, ?, ?, ?, ?)`, row.seq, sn.Index, sn.Start, sn.End, txt); err != nil {
-			return store.PutResult{}, err
-		}
+		sents = append(sents, []any{row.seq, sn.Index, sn.Start, sn.End, txt})
+	}
+	if err := t.insertRows(`INSERT INTO sentences (seq, idx, start_off, end_off, text)`, sents, ""); err != nil {
+		return store.PutResult{}, err
 	}
 	entityActor, err := t.putEntities(x, &row)
 	if err != nil {
@@ -295,15 +299,18 @@ func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string,
 	}
 	actors := map[string]*agg{}
 	var order []string
+	rows := make([][]any, 0, len(x.Entities))
+	refs := map[string]bool{}
 	for i := range x.Entities {
 		e := &x.Entities[i]
 		aid := store.ActorID(e.Name, e.Code)
 		ids[e.ID] = aid
-		if _, err := t.exec(`INSERT INTO entities (seq, ref, actor_id, name, type, code, country, known, mentions)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			row.seq, entityRef(e, i), aid, e.Name, e.Type, e.Code, e.Country, boolInt(e.Known), len(e.Mentions)); err != nil {
-			return nil, err
+		ref := entityRef(e, i)
+		if refs[ref] {
+			continue
 		}
+		refs[ref] = true
+		rows = append(rows, []any{row.seq, ref, aid, e.Name, e.Type, e.Code, e.Country, boolInt(e.Known), len(e.Mentions)})
 		a := actors[aid]
 		if a == nil {
 			a = &agg{e: e}
@@ -312,21 +319,39 @@ func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string,
 		}
 		a.mentions += len(e.Mentions)
 	}
+	if err := t.insertRows(`INSERT INTO entities (seq, ref, actor_id, name, type, code, country, known, mentions)`, rows, ""); err != nil {
+		return nil, err
+	}
+	names := map[[2]string]bool{}
+	rows = rows[:0]
+	for i := range x.Entities {
+		e := &x.Entities[i]
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			k := [2]string{store.FoldName(n), ids[e.ID]}
+			if k[0] != "" && !names[k] {
+				names[k] = true
+				rows = append(rows, []any{k[0], k[1]})
+			}
+		}
+	}
+	if err := t.insertRows(`INSERT INTO actor_names (name_fold, actor_id)`, rows, `ON CONFLICT DO NOTHING`); err != nil {
+		return nil, err
+	}
 	seen := row.published
+	rows = rows[:0]
 	for _, aid := range order {
 		a := actors[aid]
 		e := a.e
-		if _, err := t.exec(`INSERT INTO actors (id, name, name_fold, type, code, country, sectors, known, num_docs, num_mentions, first_seen, last_seen)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET
+		rows = append(rows, []any{aid, e.Name, store.FoldName(e.Name), e.Type, e.Code, e.Country, joinList(e.Sectors), boolInt(e.Known), 1, a.mentions, seen, seen})
+	}
+	if err := t.insertRows(`INSERT INTO actors (id, name, name_fold, type, code, country, sectors, known, num_docs, num_mentions, first_seen, last_seen)`, rows,
+		`ON CONFLICT (id) DO UPDATE SET
 				num_docs = actors.num_docs + 1,
 				num_mentions = actors.num_mentions + excluded.num_mentions,
 				known = CASE WHEN excluded.known > actors.known THEN excluded.known ELSE actors.known END,
 				first_seen = CASE WHEN excluded.first_seen <> '' AND (actors.first_seen = '' OR excluded.first_seen < actors.first_seen) THEN excluded.first_seen ELSE actors.first_seen END,
-				last_seen = CASE WHEN excluded.last_seen > actors.last_seen THEN excluded.last_seen ELSE actors.last_seen END`,
-			aid, e.Name, store.FoldName(e.Name), e.Type, e.Code, e.Country, joinList(e.Sectors), boolInt(e.Known), a.mentions, seen, seen); err != nil {
-			return nil, err
-		}
+				last_seen = CASE WHEN excluded.last_seen > actors.last_seen THEN excluded.last_seen ELSE actors.last_seen END`); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
@@ -336,6 +361,36 @@ func entityRef(e *sitrep.Entity, i int) string {
 		return e.ID
 	}
 	return fmt.Sprintf("t%d", i+1)
+}
+
+// insertRows inserts rows with one statement per chunk of rows:
+// "prefix VALUES (?, ...), (?, ...) suffix".
+func (t *txn) insertRows(prefix string, rows [][]any, suffix string) error {
+	const chunk = 64
+	for len(rows) > 0 {
+		n := min(len(rows), chunk)
+		var b strings.Builder
+		b.WriteString(prefix)
+		b.WriteString(" VALUES ")
+		args := make([]any, 0, n*len(rows[0]))
+		one := "(" + placeholders(len(rows[0])) + ")"
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+			args = append(args, rows[i]...)
+		}
+		if suffix != "" {
+			b.WriteString(" ")
+			b.WriteString(suffix)
+		}
+		if _, err := t.exec(b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // actorIDOf is the corpus actor id of an event side or speaker: the
@@ -557,12 +612,27 @@ func cameoBase(c string) string {
 	return c
 }
 
-// putTracking stores the document's agreements and commitments and asks
-// the tracker to fold them into the canonical ones.
+// putTracking asks the tracker to fold the document's agreements and
+// commitments into the canonical ones, then stores them per document
+// (linked to their canonical records) and the canonical records.
 func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 	if len(x.Agreements) == 0 && len(x.Commitments) == 0 {
 		return nil
 	}
+	tx := *x
+	tx.Document.DuplicateOf = nil
+	if row.dupOf != "" {
+		tx.Document.DuplicateOf = sitrep.StrPtr(row.dupOf)
+	}
+	view := &trackingView{t: t, agreementSteps: map[string][]sitrep.StatusStep{}, commitmentSteps: map[string][]sitrep.StatusStep{}}
+	up, err := t.s.tracker.Track(t.ctx, view, &tx)
+	if err != nil {
+		return fmt.Errorf("track agreements and commitments: %w", err)
+	}
+	if up == nil {
+		up = &store.TrackingUpdate{}
+	}
+	var rows [][]any
 	for _, a := range x.Agreements {
 		data, err := json.Marshal(a)
 		if err != nil {
@@ -572,52 +642,32 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 		for _, p := range a.Parties {
 			codes = append(codes, p.Code, p.Country)
 		}
-		if _, err := t.exec(`INSERT INTO agreements (seq, ref, canonical_id, name, kind, date, status, party_codes, data)
-			VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			row.seq, a.ID, a.Name, a.Kind, deref(a.Date), a.Status, codeList(codes), string(data)); err != nil {
-			return err
-		}
+		rows = append(rows, []any{row.seq, a.ID, nullStr(up.AgreementLinks[a.ID]), a.Name, a.Kind, deref(a.Date), a.Status, codeList(codes), string(data)})
 	}
+	if err := t.insertRows(`INSERT INTO agreements (seq, ref, canonical_id, name, kind, date, status, party_codes, data)`, rows, `ON CONFLICT DO NOTHING`); err != nil {
+		return err
+	}
+	rows = rows[:0]
 	for _, c := range x.Commitments {
 		data, err := json.Marshal(c)
 		if err != nil {
 			return fmt.Errorf("encode commitment: %w", err)
 		}
-		if _, err := t.exec(`INSERT INTO commitments (seq, ref, canonical_id, kind, status, by_code, by_country, by_name, to_code, to_country, to_name, date, data)
-			VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			row.seq, c.ID, c.Kind, c.Status, c.By.Code, c.By.Country, store.FoldName(c.By.Name), c.To.Code, c.To.Country, store.FoldName(c.To.Name), deref(c.Date), string(data)); err != nil {
-			return err
-		}
+		rows = append(rows, []any{row.seq, c.ID, nullStr(up.CommitmentLinks[c.ID]), c.Kind, c.Status, c.By.Code, c.By.Country, store.FoldName(c.By.Name),
+			c.To.Code, c.To.Country, store.FoldName(c.To.Name), deref(c.Date), string(data)})
 	}
-	tx := *x
-	tx.Document.DuplicateOf = nil
-	if row.dupOf != "" {
-		tx.Document.DuplicateOf = sitrep.StrPtr(row.dupOf)
-	}
-	up, err := t.s.tracker.Track(t.ctx, trackingView{t}, &tx)
-	if err != nil {
-		return fmt.Errorf("track agreements and commitments: %w", err)
-	}
-	if up == nil {
-		return nil
+	if err := t.insertRows(`INSERT INTO commitments (seq, ref, canonical_id, kind, status, by_code, by_country, by_name, to_code, to_country, to_name, date, data)`, rows, `ON CONFLICT DO NOTHING`); err != nil {
+		return err
 	}
 	for _, a := range up.Agreements {
-		if err := t.saveCanonicalAgreement(a); err != nil {
+		prev, read := view.agreementSteps[a.ID]
+		if err := t.saveCanonicalAgreement(a, prev, read); err != nil {
 			return err
 		}
 	}
 	for _, c := range up.Commitments {
-		if err := t.saveCanonicalCommitment(c); err != nil {
-			return err
-		}
-	}
-	for ref, cid := range up.AgreementLinks {
-		if _, err := t.exec(`UPDATE agreements SET canonical_id = ? WHERE seq = ? AND ref = ?`, cid, row.seq, ref); err != nil {
-			return err
-		}
-	}
-	for ref, cid := range up.CommitmentLinks {
-		if _, err := t.exec(`UPDATE commitments SET canonical_id = ? WHERE seq = ? AND ref = ?`, cid, row.seq, ref); err != nil {
+		prev, read := view.commitmentSteps[c.ID]
+		if err := t.saveCanonicalCommitment(c, prev, read); err != nil {
 			return err
 		}
 	}
@@ -641,7 +691,7 @@ func codeList(codes []string) string {
 	return "|" + strings.Join(out, "|") + "|"
 }
 
-func (t *txn) saveCanonicalAgreement(a store.CanonicalAgreement) error {
+func (t *txn) saveCanonicalAgreement(a store.CanonicalAgreement, prev []sitrep.StatusStep, read bool) error {
 	parties, err := json.Marshal(nonNilActors(a.Parties))
 	if err != nil {
 		return fmt.Errorf("encode parties: %w", err)
@@ -658,20 +708,43 @@ func (t *txn) saveCanonicalAgreement(a store.CanonicalAgreement) error {
 		a.ID, a.Name, a.Kind, a.Date, codeList(codes), string(parties), a.Status, a.Score, first, last); err != nil {
 		return err
 	}
-	if _, err := t.exec(`DELETE FROM agreement_steps WHERE agreement_id = ?`, a.ID); err != nil {
-		return err
-	}
-	for i, st := range a.Steps {
-		if _, err := t.exec(`INSERT INTO agreement_steps (agreement_id, step, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, i, deref(st.Date), st.Status, st.Score, st.Document, st.Sentence, st.Outlet, st.Evidence, st.Start, st.End); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.saveSteps("agreement_steps", "agreement_id", a.ID, a.Steps, prev, read)
 }
 
-func (t *txn) saveCanonicalCommitment(c store.CanonicalCommitment) error {
+// saveSteps writes the timeline of one canonical record. When the stored
+// timeline (prev, as the tracker read it) is a prefix of the new one, only
+// the new steps are inserted; otherwise the timeline is rewritten.
+func (t *txn) saveSteps(table, col, id string, steps, prev []sitrep.StatusStep, read bool) error {
+	from := 0
+	if read && len(prev) <= len(steps) && equalSteps(prev, steps[:len(prev)]) {
+		from = len(prev)
+	} else if _, err := t.exec(`DELETE FROM `+table+` WHERE `+col+` = ?`, id); err != nil {
+		return err
+	}
+	var rows [][]any
+	for i := from; i < len(steps); i++ {
+		st := steps[i]
+		rows = append(rows, []any{id, i, deref(st.Date), st.Status, st.Score, st.Document, st.Sentence, st.Outlet, st.Evidence, st.Start, st.End, st.Contradicts})
+	}
+	return t.insertRows(`INSERT INTO `+table+` (`+col+`, step, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts)`, rows, "")
+}
+
+// equalSteps compares timelines as stored (a nil date as "").
+func equalSteps(a, b []sitrep.StatusStep) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if deref(x.Date) != deref(y.Date) || x.Status != y.Status || x.Score != y.Score || x.Document != y.Document ||
+			x.Sentence != y.Sentence || x.Outlet != y.Outlet || x.Evidence != y.Evidence || x.Start != y.Start || x.End != y.End || x.Contradicts != y.Contradicts {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *txn) saveCanonicalCommitment(c store.CanonicalCommitment, prev []sitrep.StatusStep, read bool) error {
 	by, err := json.Marshal(c.By)
 	if err != nil {
 		return fmt.Errorf("encode commitment: %w", err)
@@ -687,17 +760,7 @@ func (t *txn) saveCanonicalCommitment(c store.CanonicalCommitment) error {
 		c.ID, c.Kind, string(by), string(to), codeList([]string{c.By.Code, c.By.Country}), codeList([]string{c.To.Code, c.To.Country}), c.What, c.Status, c.Agreement); err != nil {
 		return err
 	}
-	if _, err := t.exec(`DELETE FROM commitment_steps WHERE commitment_id = ?`, c.ID); err != nil {
-		return err
-	}
-	for i, st := range c.Steps {
-		if _, err := t.exec(`INSERT INTO commitment_steps (commitment_id, step, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, i, deref(st.Date), st.Status, st.Score, st.Document, st.Sentence, st.Outlet, st.Evidence, st.Start, st.End); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.saveSteps("commitment_steps", "commitment_id", c.ID, c.Steps, prev, read)
 }
 
 func stepDates(steps []sitrep.StatusStep) (string, string) {
@@ -724,8 +787,14 @@ func nonNilActors(a []sitrep.Actor) []sitrep.Actor {
 	return a
 }
 
-// trackingView reads canonical records inside the write transaction.
-type trackingView struct{ t *txn }
+// trackingView reads canonical records inside the write transaction and
+// remembers the timelines it returned, so that saving them back can
+// append rather than rewrite.
+type trackingView struct {
+	t               *txn
+	agreementSteps  map[string][]sitrep.StatusStep
+	commitmentSteps map[string][]sitrep.StatusStep
+}
 
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -752,7 +821,7 @@ func likeCodes(cols []string, codes []string) (string, []any) {
 	return strings.Join(conds, " OR "), args
 }
 
-func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
+func (v *trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
 	if len(codes) == 0 {
 		return v.agreements(ctx, "", nil)
 	}
@@ -760,14 +829,14 @@ func (v trackingView) Agreements(ctx context.Context, codes []string) ([]store.C
 	return v.agreements(ctx, c, args)
 }
 
-func (v trackingView) AgreementsByID(ctx context.Context, ids []string) ([]store.CanonicalAgreement, error) {
+func (v *trackingView) AgreementsByID(ctx context.Context, ids []string) ([]store.CanonicalAgreement, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	return v.agreements(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
 }
 
-func (v trackingView) agreements(ctx context.Context, where string, args []any) ([]store.CanonicalAgreement, error) {
+func (v *trackingView) agreements(ctx context.Context, where string, args []any) ([]store.CanonicalAgreement, error) {
 	q := `SELECT id, name, kind, date, parties, status, score FROM canonical_agreements`
 	if where != "" {
 		q += " WHERE " + where
@@ -800,11 +869,12 @@ func (v trackingView) agreements(ctx context.Context, where string, args []any) 
 			return nil, err
 		}
 		out[i].Steps = steps
+		v.agreementSteps[out[i].ID] = append([]sitrep.StatusStep(nil), steps...)
 	}
 	return out, nil
 }
 
-func (v trackingView) Commitments(ctx context.Context, codes []string) ([]store.CanonicalCommitment, error) {
+func (v *trackingView) Commitments(ctx context.Context, codes []string) ([]store.CanonicalCommitment, error) {
 	if len(codes) == 0 {
 		return v.commitments(ctx, "", nil)
 	}
@@ -812,14 +882,14 @@ func (v trackingView) Commitments(ctx context.Context, codes []string) ([]store.
 	return v.commitments(ctx, c, args)
 }
 
-func (v trackingView) CommitmentsByID(ctx context.Context, ids []string) ([]store.CanonicalCommitment, error) {
+func (v *trackingView) CommitmentsByID(ctx context.Context, ids []string) ([]store.CanonicalCommitment, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	return v.commitments(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
 }
 
-func (v trackingView) commitments(ctx context.Context, where string, args []any) ([]store.CanonicalCommitment, error) {
+func (v *trackingView) commitments(ctx context.Context, where string, args []any) ([]store.CanonicalCommitment, error) {
 	q := `SELECT id, kind, by_actor, to_actor, what, status, agreement_id FROM canonical_commitments`
 	if where != "" {
 		q += " WHERE " + where
@@ -856,13 +926,14 @@ func (v trackingView) commitments(ctx context.Context, where string, args []any)
 			return nil, err
 		}
 		out[i].Steps = steps
+		v.commitmentSteps[out[i].ID] = append([]sitrep.StatusStep(nil), steps...)
 	}
 	return out, nil
 }
 
 // steps reads the status steps of one canonical record in the transaction.
 func (t *txn) steps(table, col, id string) ([]sitrep.StatusStep, error) {
-	rows, err := t.query(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off FROM `+table+` WHERE `+col+` = ? ORDER BY step`, id)
+	rows, err := t.query(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts FROM `+table+` WHERE `+col+` = ? ORDER BY step`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", table, err)
 	}
@@ -875,7 +946,7 @@ type querier interface {
 }
 
 func readSteps(ctx context.Context, q querier, s *DB, table, col, id string) ([]sitrep.StatusStep, error) {
-	rows, err := q.QueryContext(ctx, s.rebind(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off FROM `+table+` WHERE `+col+` = ? ORDER BY step`), id)
+	rows, err := q.QueryContext(ctx, s.rebind(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts FROM `+table+` WHERE `+col+` = ? ORDER BY step`), id)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", table, err)
 	}
@@ -888,7 +959,7 @@ func scanSteps(rows *sql.Rows) ([]sitrep.StatusStep, error) {
 	for rows.Next() {
 		var st sitrep.StatusStep
 		var date string
-		if err := rows.Scan(&date, &st.Status, &st.Score, &st.Document, &st.Sentence, &st.Outlet, &st.Evidence, &st.Start, &st.End); err != nil {
+		if err := rows.Scan(&date, &st.Status, &st.Score, &st.Document, &st.Sentence, &st.Outlet, &st.Evidence, &st.Start, &st.End, &st.Contradicts); err != nil {
 			return nil, err
 		}
 		st.Date = sitrep.StrPtr(date)

@@ -163,9 +163,10 @@ func (s *DB) sideConds(ctx context.Context, side, v string) ([]cond, error) {
 	return out, nil
 }
 
-// actorIDs returns the ids of the actors named v (folded), at most 20.
+// actorIDs returns the ids of the actors named or also named v (folded),
+// the 20 most mentioned.
 func (s *DB) actorIDs(ctx context.Context, v string) ([]string, error) {
-	rows, err := s.queryRows(ctx, `SELECT id FROM actors WHERE name_fold = ? ORDER BY num_mentions DESC, id LIMIT 20`, store.FoldName(v))
+	rows, err := s.queryRows(ctx, `SELECT a.id FROM actor_names n JOIN actors a ON a.id = n.actor_id WHERE n.name_fold = ? ORDER BY a.num_mentions DESC, a.id LIMIT 20`, store.FoldName(v))
 	if err != nil {
 		return nil, err
 	}
@@ -224,28 +225,29 @@ func (s *DB) eventQuery(ctx context.Context, f store.EventFilter) ([]cond, cond,
 			common = append(common, or(cs...))
 		}
 	case f.Source != "" && f.Target != "":
-		dir := func(a, b string) (cond, error) {
+		// One branch per indexed column of the source side, the target
+		// side as a filter: each branch reads its index in date order.
+		dir := func(a, b string) error {
 			sc, err := s.sideConds(ctx, "source", a)
 			if err != nil {
-				return cond{}, err
+				return err
 			}
 			tc, err := s.sideConds(ctx, "target", b)
 			if err != nil {
-				return cond{}, err
+				return err
 			}
-			return and(or(sc...), or(tc...)), nil
+			for _, c := range sc {
+				branches = append(branches, and(c, or(tc...)))
+			}
+			return nil
 		}
-		c, err := dir(f.Source, f.Target)
-		if err != nil {
+		if err := dir(f.Source, f.Target); err != nil {
 			return nil, cond{}, err
 		}
-		branches = append(branches, c)
 		if f.Either {
-			c, err := dir(f.Target, f.Source)
-			if err != nil {
+			if err := dir(f.Target, f.Source); err != nil {
 				return nil, cond{}, err
 			}
-			branches = append(branches, c)
 		}
 	case f.Source != "" || f.Target != "":
 		sides := []struct{ side, v string }{{"source", f.Source}, {"target", f.Target}}
@@ -613,7 +615,7 @@ func (s *DB) Search(ctx context.Context, q store.SearchQuery) ([]store.Hit, erro
 func (s *DB) Actors(ctx context.Context, f store.ActorFilter) ([]store.ActorRecord, error) {
 	var cs []cond
 	if f.Name != "" {
-		cs = append(cs, cond{"name_fold = ?", []any{store.FoldName(f.Name)}})
+		cs = append(cs, cond{"id IN (SELECT actor_id FROM actor_names WHERE name_fold = ?)", []any{store.FoldName(f.Name)}})
 	}
 	if f.Code != "" {
 		cs = append(cs, cond{"code = ? OR country = ?", []any{f.Code, f.Code}})
@@ -945,6 +947,7 @@ var checks = []struct{ what, q string }{
 	{"actors whose num_docs is wrong", `SELECT count(*) FROM actors a WHERE a.num_docs <> (SELECT count(DISTINCT n.seq) FROM entities n WHERE n.actor_id = a.id)`},
 	{"mentions of missing events", `SELECT count(*) FROM event_mentions m WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = m.event_id)`},
 	{"duplicates of missing documents", `SELECT count(*) FROM documents d WHERE d.duplicate_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = d.duplicate_of)`},
+	{"actors without a name entry", `SELECT count(*) FROM actors a WHERE NOT EXISTS (SELECT 1 FROM actor_names n WHERE n.actor_id = a.id)`},
 	{"orphan sentences", `SELECT count(*) FROM sentences x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
 	{"orphan entities", `SELECT count(*) FROM entities x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},
 	{"orphan event mentions", `SELECT count(*) FROM event_mentions x WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.seq = x.seq)`},

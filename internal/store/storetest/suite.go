@@ -333,6 +333,7 @@ func testActors(t *testing.T, open Opener) {
 	b := Doc("b", "Levant Wire", "2025-07-20", talksA, talksB)
 	AddEvent(b, 0, TURMIL, SYRGOV, "040", "CONSULT", 1, 1, "2025-07-20", "")
 	b.Entities = append(b.Entities, sitrep.Entity{ID: "t9", Name: "Ahmad Qasim", Type: sitrep.TypePerson, Known: false, Mentions: []sitrep.Span{{}, {}}})
+	b.Entities[0].Aliases = []string{"TAF"}
 	put(t, s, a)
 	put(t, s, b)
 	as, err := s.Actors(ctx, store.ActorFilter{Limit: 10})
@@ -354,6 +355,12 @@ func testActors(t *testing.T, open Opener) {
 	if err != nil || len(byName) != 1 {
 		t.Fatalf("by name %+v %v", byName, err)
 	}
+	if byAlias, err := s.Actors(ctx, store.ActorFilter{Name: "taf"}); err != nil || len(byAlias) != 1 || byAlias[0].Name != "Turkish armed forces" {
+		t.Fatalf("by alias %+v %v", byAlias, err)
+	}
+	if evs := events(t, s, store.EventFilter{Actor: "TAF"}); len(evs) != 2 {
+		t.Fatalf("events of an actor by alias: %d, want 2", len(evs))
+	}
 	evs := events(t, s, store.EventFilter{})
 	for _, e := range evs {
 		if e.Source.ID != store.ActorID("Turkish armed forces", "TURMIL") {
@@ -362,8 +369,8 @@ func testActors(t *testing.T, open Opener) {
 	}
 }
 
-// corpus stores documents with events of known dates, sides and codes.
-func corpus(t *testing.T, s store.Store) {
+// fixtureCorpus stores documents with events of known dates, sides and codes.
+func fixtureCorpus(t *testing.T, s store.Store) {
 	t.Helper()
 	type ev struct {
 		src, tgt            Side
@@ -404,7 +411,7 @@ func dates(evs []store.EventRecord) string {
 
 func testEventFilters(t *testing.T, open Opener) {
 	s := open(t, nil)
-	corpus(t, s)
+	fixtureCorpus(t, s)
 	cases := []struct {
 		f    store.EventFilter
 		want string
@@ -465,7 +472,7 @@ func testEventFilters(t *testing.T, open Opener) {
 
 func testPeriods(t *testing.T, open Opener) {
 	s := open(t, nil)
-	corpus(t, s)
+	fixtureCorpus(t, s)
 	ps, err := s.Periods(ctx, store.EventFilter{Actor: "TUR"}, store.ByMonth)
 	if err != nil {
 		t.Fatal(err)
@@ -540,7 +547,7 @@ func approx(x, y any) bool {
 
 func testSearch(t *testing.T, open Opener) {
 	s := open(t, nil)
-	corpus(t, s)
+	fixtureCorpus(t, s)
 	hits, err := s.Search(ctx, store.SearchQuery{Text: "air defence"})
 	if err != nil {
 		t.Fatal(err)
@@ -612,6 +619,7 @@ func testTracking(t *testing.T, open Opener) {
 		Evidence: &sitrep.Span{Start: a.Sentences[1].Start, End: a.Sentences[1].End, Text: trainB, Sentence: 1}})
 	b := Doc("arrived", "Bosphorus Daily", "2025-09-18", trainC, talksC)
 	mou(b, "implementation started", 1, 0)
+	b.Agreements[0].Evidence[0].Contradicts = "signed"
 	b.Commitments = append(b.Commitments, sitrep.Commitment{ID: "c1", Kind: "pledge", By: tur, To: syr, What: "Train Syrian  officers", Status: "in progress", Sentence: 0})
 	c := Doc("reprint", "Gulf Ledger", "2025-09-19", trainC, talksC, "Reporting by the desk.")
 	mou(c, "implementation started", 1, 0)
@@ -631,7 +639,7 @@ func testTracking(t *testing.T, open Opener) {
 	if !g.Canonical || g.Status != "implementation started" || g.Score != 1 || len(g.Steps) != 2 {
 		t.Fatalf("canonical agreement %+v", g)
 	}
-	if st := g.Steps[1]; st.Document != "arrived" || st.Outlet != "Bosphorus Daily" || deref(st.Date) != "2025-09-18" || st.Evidence != trainC || st.End != len(trainC) {
+	if st := g.Steps[1]; st.Document != "arrived" || st.Contradicts != "signed" || st.Outlet != "Bosphorus Daily" || deref(st.Date) != "2025-09-18" || st.Evidence != trainC || st.End != len(trainC) {
 		t.Fatalf("step 2 %+v", st)
 	}
 	if strings.Join(g.Documents, " ") != "signed arrived reprint" {
@@ -698,7 +706,7 @@ func dump(t *testing.T, s store.Store) []store.DumpRecord {
 
 func testDumpRestore(t *testing.T, open Opener) {
 	a := open(t, nil)
-	corpus(t, a)
+	fixtureCorpus(t, a)
 	x := Doc("orig", "Levant Wire", "2025-08-13", trainA, trainB, trainC, talksC)
 	AddEvent(x, 0, TUR, SYR, "057", "AGREE", 1, 8, "2025-08-13", "")
 	x.Agreements = append(x.Agreements, sitrep.Agreement{ID: "a1", Name: "memorandum", Parties: []sitrep.Actor{{Name: "Turkey", Code: "TUR"}}, Status: "signed", Monitors: []sitrep.Actor{}, Provisions: []string{}, Mentions: []sitrep.Span{}})

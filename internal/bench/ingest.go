@@ -1,0 +1,122 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/internal/corpus"
+	"github.com/sitrep/sitrep/internal/pipeline"
+	"github.com/sitrep/sitrep/internal/store"
+	"github.com/sitrep/sitrep/internal/store/backend"
+	"github.com/sitrep/sitrep/internal/store/postgres"
+)
+
+// Ingest is the rate of `sitrep ingest` (extraction and storage, each
+// document in its own transaction) into a fresh store.
+type Ingest struct {
+	Store      string  `json:"store"`
+	Workers    int     `json:"workers"`
+	Documents  int     `json:"documents"`
+	Stored     int     `json:"stored"`
+	Duplicates int     `json:"duplicates"`
+	Events     int     `json:"events"`
+	Seconds    float64 `json:"seconds"`
+	DocsPerSec float64 `json:"docs_per_second"`
+	// StoreMsPerDoc is the mean time of one document's transaction, the
+	// part that does not parallelise.
+	StoreMsPerDoc float64 `json:"store_ms_per_document"`
+}
+
+// freshStore opens an empty store of the kind; done closes and removes it.
+func freshStore(ctx context.Context, o *Options, kind, label string) (st store.Store, done func(), err error) {
+	b := make([]byte, 4)
+	rand.Read(b)
+	suffix := hex.EncodeToString(b)
+	switch kind {
+	case "sqlite":
+		path := filepath.Join(o.Dir, fmt.Sprintf("%s-%s.db", label, suffix))
+		st, err := backend.Open(ctx, path, backend.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	case "postgres":
+		schema := "sitrep_bench_" + suffix
+		if err := postgres.CreateSchema(ctx, o.Postgres, schema); err != nil {
+			return nil, nil, err
+		}
+		drop := func() {
+			if err := postgres.DropSchema(context.WithoutCancel(ctx), o.Postgres, schema); err != nil {
+				o.Progress("warning: drop schema %s: %v", schema, err)
+			}
+		}
+		dsn, err := postgres.WithSearchPath(o.Postgres, schema)
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		st, err := backend.Open(ctx, dsn, backend.Options{})
+		if err != nil {
+			drop()
+			return nil, nil, err
+		}
+		return st, func() { st.Close(); drop() }, nil
+	}
+	return nil, nil, fmt.Errorf("unknown store kind %q", kind)
+}
+
+// timedStore times Put.
+type timedStore struct {
+	store.Store
+	put time.Duration
+	n   int
+}
+
+func (t *timedStore) Put(ctx context.Context, x *sitrep.Extraction, o store.PutOptions) (store.PutResult, error) {
+	start := time.Now()
+	r, err := t.Store.Put(ctx, x, o)
+	t.put += time.Since(start)
+	t.n++
+	return r, err
+}
+
+func measureIngest(ctx context.Context, o *Options, kind string, workers int, p *pipeline.Pipeline, c *benchCorpus) (*Ingest, error) {
+	st, done, err := freshStore(ctx, o, kind, fmt.Sprintf("ingest-%d", workers))
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	ts := &timedStore{Store: st}
+	items := make(chan corpus.Item, 64)
+	go func() {
+		defer close(items)
+		for _, d := range c.docs {
+			select {
+			case items <- corpus.Item{Name: d.ID, Doc: d}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	in := &corpus.Ingester{Store: ts, Extractor: p, Workers: workers}
+	start := time.Now()
+	stats, err := in.Run(ctx, items, len(c.docs))
+	el := time.Since(start).Seconds()
+	if err != nil {
+		return nil, err
+	}
+	if stats.Failed > 0 {
+		return nil, fmt.Errorf("%d documents failed", stats.Failed)
+	}
+	r := &Ingest{Store: kind, Workers: workers, Documents: stats.Done, Stored: stats.Stored, Duplicates: stats.Duplicates,
+		Events: stats.NewEvents, Seconds: el, DocsPerSec: float64(stats.Done) / el}
+	if ts.n > 0 {
+		r.StoreMsPerDoc = ts.put.Seconds() * 1000 / float64(ts.n)
+	}
+	return r, nil
+}
