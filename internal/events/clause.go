@@ -49,7 +49,7 @@ func international(code string) bool {
 // prepBefore returns the preposition governing the mention, if any.
 func prepBefore(s *sentence, m actors.Mention) string {
 	i := m.Tok0 - 1
-	for i >= 0 && (s.toks[i].Key == "the" || s.toks[i].Key == "a" || s.toks[i].Key == "an") {
+	for i >= 0 && (s.toks[i].Key == "the" || s.toks[i].Key == "a" || s.toks[i].Key == "an" || s.toks[i].Kind == 'w' && strings.Contains(s.toks[i].Key, "-") && s.byTok[i] < 0) {
 		i--
 	}
 	if i >= 0 && prepositions[s.toks[i].Key] {
@@ -119,6 +119,13 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 	start := clauseStart(s, i)
 	for j := i - 1; j >= start; j-- {
 		t := s.toks[j]
+		if t.Key == "," {
+			// "Mazloum Abdi, commander of the SDF, signed": skip the apposition
+			if k := appositionStart(s, j); k >= 0 {
+				j = k
+				continue
+			}
+		}
 		if subordinators[t.Key] {
 			// "... after a massive earthquake struck": the subject of a
 			// subordinate clause stands between the conjunction and the verb
@@ -177,6 +184,27 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		return side{m: m, ok: true}
 	}
 	return side{}
+}
+
+// appositionStart: when the comma at j closes an apposition ("X, commander
+// of Y,"), the index of the comma that opens it; else -1.
+func appositionStart(s *sentence, j int) int {
+	for k := j - 1; k >= 0 && k >= j-12; k-- {
+		if s.toks[k].Key != "," {
+			continue
+		}
+		h := k + 1
+		for h < j && (s.toks[h].Key == "a" || s.toks[h].Key == "an" || s.toks[h].Key == "the" || s.toks[h].Key == "one" || s.toks[h].Key == "its" || s.toks[h].Key == "his" || s.toks[h].Key == "her") {
+			h++
+		}
+		if h < j {
+			if mi := s.byTok[h]; mi >= 0 && s.mentions[mi].Kind == actors.MGroup && k > 0 && s.byTok[k-1] >= 0 {
+				return k
+			}
+		}
+		return -1
+	}
+	return -1
 }
 
 // relativeThat reports whether "that" at j introduces a relative clause

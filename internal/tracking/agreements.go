@@ -86,11 +86,23 @@ func (t *Tracker) findMentions(x *sitrep.Extraction, doc *actors.Doc) []agreemen
 			}
 			// parties named in the phrase: "Turkey-Syria", "between X and Y", "with X"
 			for _, m := range doc.Mentions[si] {
-				if m.Tok0 >= am.t0 && m.Tok1 <= i && (m.Kind == actors.MCountry || m.Kind == "demonym" || m.Kind == actors.MOrg) {
+				if m.Tok0 >= am.t0 && m.Tok1 <= i && (m.Kind == actors.MCountry || m.Kind == "demonym" || m.Kind == actors.MOrg) && !media(m.Sectors) {
 					am.namedParty = addActor(am.namedParty, actorOf(doc, m))
 				}
 			}
 			k := end
+			// "the integration agreement of March 10"
+			if am.date == nil && k+1 < len(toks) && toks[k].Key == "of" {
+				for i := range x.Dates {
+					if d := &x.Dates[i]; d.Sentence == si && d.Start == toks[k+1].Start && d.Value != nil {
+						am.date = d
+						for k < len(toks) && toks[k].End <= d.End {
+							k++
+						}
+						break
+					}
+				}
+			}
 			// "of understanding on military training", "on ..." qualifier, kept short
 			if k < len(toks) && (toks[k].Key == "on" || toks[k].Key == "for") {
 				q := k + 1
@@ -116,6 +128,12 @@ func (t *Tracker) findMentions(x *sitrep.Extraction, doc *actors.Doc) []agreemen
 		}
 	}
 	return out
+}
+
+// media reports whether sectors are those of an outlet or journalist,
+// which report agreements but are not parties to them.
+func media(sectors []string) bool {
+	return len(sectors) > 0 && (sectors[0] == "MED" || sectors[0] == "JRN")
 }
 
 func isClauseWord(k string) bool {

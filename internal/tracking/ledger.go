@@ -65,8 +65,22 @@ type Links struct {
 func (l *Ledger) Add(x *sitrep.Extraction) Links {
 	links := Links{Agreements: map[string]string{}, Commitments: map[string]string{}}
 	dup := x.Document.DuplicateOf != nil && *x.Document.DuplicateOf != ""
+	docCountries := map[string]bool{}
+	for _, e := range x.Entities {
+		if e.Country != "" && (e.Type == sitrep.TypeCountry || e.Type == sitrep.TypeOrg || e.Type == sitrep.TypePerson) {
+			docCountries[e.Country] = true
+		}
+	}
 	for _, a := range x.Agreements {
 		ca := l.matchAgreement(a)
+		if ca == nil && a.Date == nil && len(countries(a.Parties)) == 0 {
+			// "the agreement", with nothing to tell which: the agreement of
+			// the same kind between the document's countries last heard of
+			ca = l.latestAmong(a.Kind, docCountries)
+		}
+		if ca == nil && a.Date == nil && len(countries(a.Parties)) == 0 {
+			continue // too vague to stand as an agreement of its own
+		}
 		if ca == nil {
 			if dup {
 				continue
@@ -98,6 +112,32 @@ func (l *Ledger) Add(x *sitrep.Extraction) Links {
 	}
 	return links
 }
+
+// latestAmong is the canonical agreement of a compatible kind whose parties
+// are all among countries, most recently updated first.
+func (l *Ledger) latestAmong(kind string, countries map[string]bool) *CanonAgreement {
+	var best *CanonAgreement
+	bestDate := ""
+	for _, ca := range l.Agreements {
+		if !compatibleKinds(kind, ca.Kind) {
+			continue
+		}
+		ps := partyCountries(ca.Parties)
+		if len(ps) == 0 || !subset(ps, countries) {
+			continue
+		}
+		last := ""
+		if n := len(ca.Timeline); n > 0 && ca.Timeline[n-1].Date != nil {
+			last = *ca.Timeline[n-1].Date
+		}
+		if best == nil || last > bestDate {
+			best, bestDate = ca, last
+		}
+	}
+	return best
+}
+
+func partyCountries(as []sitrep.Actor) map[string]bool { return countries(as) }
 
 func (l *Ledger) newID(kind string, x *sitrep.Extraction, local string, n int) string {
 	if l.NewID != nil {

@@ -150,7 +150,7 @@ func sameActor(a, b sitrep.Actor) bool {
 }
 
 func addActor(list []sitrep.Actor, a sitrep.Actor) []sitrep.Actor {
-	if a.Country == "" && a.Code == "" {
+	if a.Country == "" && a.Code == "" || media(a.Sectors) {
 		return list
 	}
 	for _, o := range list {

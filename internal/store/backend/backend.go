@@ -40,6 +40,9 @@ func Open(ctx context.Context, dsn string, opts Options) (store.Store, error) {
 	if opts.Tracker == nil {
 		opts.Tracker = tracking.StoreTracker{}
 	}
+	if opts.Tracker == nil {
+		opts.Tracker = tracking.StoreTracker{}
+	}
 	if postgres.IsDSN(dsn) {
 		return postgres.Open(ctx, dsn, postgres.Options{Tracker: opts.Tracker})
 	}
