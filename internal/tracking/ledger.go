@@ -119,7 +119,7 @@ func (l *Ledger) latestAmong(kind string, countries map[string]bool) *CanonAgree
 	var best *CanonAgreement
 	bestDate := ""
 	for _, ca := range l.Agreements {
-		if !compatibleKinds(kind, ca.Kind) {
+		if kind != ca.Kind {
 			continue
 		}
 		ps := partyCountries(ca.Parties)
@@ -260,6 +260,10 @@ func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
 	}
 	if a.Name != ca.Name && !contains(ca.Aliases, a.Name) {
 		ca.Aliases = append(ca.Aliases, a.Name)
+	}
+	// a bare "agreement" gives way to a name that says which
+	if len(topicWords(ca.Name)) == 0 && len(topicWords(a.Name)) > 0 {
+		ca.Name = a.Name
 	}
 	for _, p := range a.Parties {
 		ca.Parties = addCountryActor(ca.Parties, p)
