@@ -81,6 +81,27 @@ type Doc struct {
 	// capsMid holds the words seen capitalised inside a sentence: a word
 	// capitalised only at sentence starts is no name.
 	capsMid map[string]bool
+	// extra are items found for the current sentence outside the automaton
+	extra []item
+}
+
+// findSequence finds every occurrence of a key sequence among tokens.
+func (d *Dictionary) findSequence(toks []text.Token, keys []string, e *Entry) []item {
+	var out []item
+	for i := 0; i+len(keys) <= len(toks); i++ {
+		ok := true
+		for j, k := range keys {
+			if d.canon(toks[i+j].Key) != k {
+				ok = false
+				break
+			}
+		}
+		if ok && toks[i].Cap {
+			out = append(out, item{t0: i, t1: i + len(keys), e: e})
+			i += len(keys) - 1
+		}
+	}
+	return out
 }
 
 // MentionAt returns the mention of sentence s that covers token i.
@@ -110,6 +131,13 @@ var locativePreps = map[string]bool{"in": true, "at": true, "near": true, "to": 
 // blocked lists byte ranges that are not names (temporal expressions such
 // as "Wednesday" or "10 March").
 func (d *Dictionary) Recognize(docText string, sents []sitrep.Sentence, date string, blocked []sitrep.DateExpr) *Doc {
+	return d.RecognizeDocument(docText, sents, date, blocked, "")
+}
+
+// RecognizeDocument is Recognize for a document whose outlet is known: the
+// outlet's name in the text ("... told Meridian Wire") is that outlet, a
+// media organisation, even when no dictionary lists it.
+func (d *Dictionary) RecognizeDocument(docText string, sents []sitrep.Sentence, date string, blocked []sitrep.DateExpr, outlet string) *Doc {
 	doc := &Doc{Mentions: make([][]Mention, len(sents)), Tokens: make([][]text.Token, len(sents)), entityKey: map[string]int{}, blocked: map[int]bool{}}
 	for _, b := range blocked {
 		doc.blocked[b.Start] = true
@@ -130,8 +158,21 @@ func (d *Dictionary) Recognize(docText string, sents []sitrep.Sentence, date str
 			}
 		}
 	}
+	var outletKeys []string
+	var outletEntry *Entry
+	if outlet != "" {
+		outletKeys, _ = d.keys(outlet)
+		outletEntry = &Entry{Kind: KindOrg, Name: outlet, Sectors: []string{"MED"}, OrgKind: "MEDIA", Source: "document outlet"}
+		if e := d.lookupKind(outlet, KindOrg); e != nil {
+			outletEntry = nil // the dictionary knows it already
+		}
+	}
 	countryCount := map[string]int{}
 	for si := range sents {
+		doc.extra = nil
+		if outletEntry != nil && len(outletKeys) > 0 {
+			doc.extra = d.findSequence(doc.Tokens[si], outletKeys, outletEntry)
+		}
 		ms := d.sentenceMentions(doc, si, capsMid, date)
 		for _, m := range ms {
 			if m.Country != "" {
@@ -304,7 +345,27 @@ func (d *Dictionary) sentenceMentions(doc *Doc, si int, capsMid map[string]bool,
 
 func (d *Dictionary) itemsFor(doc *Doc, si int) []item {
 	toks := doc.Tokens[si]
-	return d.items(doc.sourceText(toks), toks)
+	items := d.items(doc.sourceText(toks), toks)
+	if len(doc.extra) == 0 {
+		return items
+	}
+	// the outlet's name wins over what the automaton found inside it
+	var out []item
+	for _, it := range items {
+		clash := false
+		for _, x := range doc.extra {
+			if it.t0 < x.t1 && x.t0 < it.t1 {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			out = append(out, it)
+		}
+	}
+	out = append(out, doc.extra...)
+	sort.Slice(out, func(i, j int) bool { return out[i].t0 < out[j].t0 })
+	return out
 }
 
 // sourceText rebuilds enough of the document to slice tokens: tokens carry
@@ -1076,7 +1137,7 @@ func (d *Dictionary) buildEntities(doc *Doc, docText string) {
 				name = m.Text
 				key = "other:" + d.nameKey(name)
 				known = false
-				if d.gaz != nil && d.gaz.Has(name) {
+				if d.gaz != nil && !d.common[text.Fold(name)] && d.gaz.Has(name) {
 					typ = sitrep.TypePlace
 					key = "place:" + d.nameKey(name)
 					m.Kind = MPlace

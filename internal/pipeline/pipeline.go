@@ -119,7 +119,7 @@ func (p *Pipeline) Extract(ctx context.Context, doc *sitrep.Document) (*sitrep.E
 	if !anchor.IsZero() {
 		date = anchor.Format("2006-01-02")
 	}
-	ad := p.actors.Recognize(doc.Text, x.Sentences, date, x.Dates)
+	ad := p.actors.RecognizeDocument(doc.Text, x.Sentences, date, x.Dates, doc.Outlet)
 	x.Entities = ad.Entities
 	if x.Entities == nil {
 		x.Entities = []sitrep.Entity{}
