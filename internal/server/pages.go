@@ -68,7 +68,9 @@ func (s *Server) pageSearch(w http.ResponseWriter, r *http.Request) error {
 		if f.eventFilters() {
 			docSet = map[string]bool{}
 		}
-		err := s.opts.Store.EachEvent(ctx, ef, true, func(ev store.EventRecord) error {
+		// mentions are needed only to filter by outlet and to know the documents
+		withMentions := f.Outlet != "" || docSet != nil
+		err := s.opts.Store.EachEvent(ctx, ef, withMentions, func(ev store.EventRecord) error {
 			if f.Q != "" && !f.eventFilters() && !lowerContains(ev.Text, f.Q) {
 				return nil
 			}

@@ -170,7 +170,10 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if strings.Contains(r.Header.Get("Accept"), "application/json") && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+	// a client that does not ask for HTML gets the JSON error: API clients
+	// asking for JSON, and scripts posting to the UI's forms
+	accept := r.Header.Get("Accept")
+	if !strings.Contains(accept, "text/html") && (strings.Contains(accept, "application/json") || r.Method != http.MethodGet) {
 		s.writeError(w, r, err)
 		return
 	}

@@ -349,11 +349,12 @@ func TestIngestFormToken(t *testing.T) {
 	c := formClient(t)
 	tok := getCSRF(t, c, f.ts.URL+"/ingest")
 	text := "ANKARA — Turkey and Syria held talks in Ankara on Monday, officials said."
-	code, _ := postForm(t, c, f.ts.URL+"/ingest", map[string]string{"text": text, "csrf": tok}, nil)
+	code, body := postForm(t, c, f.ts.URL+"/ingest", map[string]string{"text": text, "csrf": tok}, nil)
 	if code != http.StatusUnauthorized {
 		t.Errorf("form without the server token: %d", code)
 	}
-	code, body := postForm(t, c, f.ts.URL+"/ingest", map[string]string{"text": text, "csrf": tok, "token": "tok", "id": "tok-form"}, nil)
+	checkErrorBody(t, "form without the server token", code, "application/json", body)
+	code, body = postForm(t, c, f.ts.URL+"/ingest", map[string]string{"text": text, "csrf": tok, "token": "tok", "id": "tok-form"}, nil)
 	if code != 200 || !strings.Contains(body, "/documents/tok-form") {
 		t.Errorf("form with the server token: %d %.300s", code, body)
 	}

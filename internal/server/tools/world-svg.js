@@ -1,3 +1,8 @@
+// Regenerates internal/server/static/world.svg from world-atlas (Natural Earth,
+// public domain): 1:50m outlines near the eastern Mediterranean and the Middle
+// East, 1:110m elsewhere; x = longitude, y = -latitude, in degrees. Run with
+// node in a directory where world-atlas@2.0.2 and topojson-client@3.1.0 are
+// installed; it writes world.svg there.
 const topo = require('topojson-client');
 const fs = require('fs');
 const load = res => { const t = JSON.parse(fs.readFileSync(`node_modules/world-atlas/countries-${res}.json`)); return topo.feature(t, t.objects.countries).features; };
@@ -13,4 +18,5 @@ function path(g, k) { const polys = g.type === 'Polygon' ? [g.coordinates] : g.c
 const out = []; const done = new Set();
 for (const f of fine) { if (!f.geometry) continue; if (inRegion(bbox(f.geometry))) { done.add(f.id); out.push(`<path data-name="${(f.properties.name||'').replace(/[&<>"]/g,'')}" d="${path(f.geometry,100)}"/>`);} }
 for (const f of coarse) { if (!f.geometry || done.has(f.id)) continue; out.push(`<path data-name="${(f.properties.name||'').replace(/[&<>"]/g,'')}" d="${path(f.geometry,10)}"/>`); }
-fs.writeFileSync('world.svg.frag', out.join('\n')+'\n'); console.log(out.length, done.size, fs.statSync('world.svg.frag').size);
+const head = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-180 -90 360 180" preserveAspectRatio="none"><g id="world" fill="#e8e4da" stroke="#9a958a" stroke-width="0.025" stroke-linejoin="round">\n';
+fs.writeFileSync('world.svg', head + out.join('\n') + '\n</g></svg>\n'); console.log(out.length, done.size, fs.statSync('world.svg').size);
