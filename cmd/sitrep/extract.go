@@ -88,7 +88,7 @@ one-line error naming it; the others are still read; the exit code is 1.`)
 		x, err := extractFile(ctx, p, name, e.stdin, opts)
 		if err != nil {
 			failed++
-			fmt.Fprintf(e.stderr, "sitrep extract: %s: %s\n", displayName(name), reason(err))
+			fmt.Fprintf(e.stderr, "sitrep extract: %s\n", named(name, err))
 			continue
 		}
 		results = append(results, x)
@@ -130,9 +130,13 @@ func displayName(name string) string {
 	return name
 }
 
-// reason is the error text without the file name prefix the ingest package may add.
-func reason(err error) string {
-	return err.Error()
+// named is the error text with the input's name in front, once.
+func named(name string, err error) string {
+	msg := err.Error()
+	if strings.HasPrefix(msg, name+":") {
+		return msg
+	}
+	return displayName(name) + ": " + msg
 }
 
 func extractFile(ctx context.Context, p *pipeline.Pipeline, name string, stdin io.Reader, opts ingest.Options) (*sitrep.Extraction, error) {

@@ -166,7 +166,12 @@ func TestExtractBadInputsDoNotStopTheRun(t *testing.T) {
 	binary := write("image.png", append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...))
 	empty := write("empty.txt", nil)
 	big := write("big.txt", bytes.Repeat([]byte("The ministry met the envoy again. "), 20<<20/34+1))
-	invalid := write("invalid.txt", []byte{0xff, 0xfe, 0xfd, 0x00, 0x81, 0x01, 0x02, 0xc3, 0x28, 0x9f, 0x80})
+	// bytes that are neither UTF-8 nor plausible text in a legacy encoding
+	bad := make([]byte, 96)
+	for i := range bad {
+		bad[i] = byte(0x80 + (i*37)%0x7f)
+	}
+	invalid := write("invalid.txt", bad)
 	tr, err := charmap.Windows1254.NewEncoder().String("Dışişleri Bakanı Hakan Fidan, Şam'da Suriyeli mevkidaşıyla görüştü ve iş birliği için anlaşma imzalandığını söyledi.\n")
 	if err != nil {
 		t.Fatal(err)
