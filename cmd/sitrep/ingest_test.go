@@ -343,6 +343,53 @@ func TestIngestSubprocess(t *testing.T) {
 	}
 	t.Run("KillRounds", func(t *testing.T) { testKillRounds(t, bin) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrentIngest(t, bin) })
+	t.Run("FeedEvery", func(t *testing.T) { testFeedEvery(t, bin) })
+}
+
+// testFeedEvery polls a feed with --every until interrupted: every poll
+// after the first is a conditional GET, and SIGINT ends the poller cleanly.
+func testFeedEvery(t *testing.T, bin string) {
+	var polls, notModified atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			polls.Add(1)
+			if r.Header.Get("If-None-Match") == `"v1"` {
+				notModified.Add(1)
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", `"v1"`)
+			fmt.Fprintf(w, testFeed, srv.URL)
+		case "/a.html":
+			fmt.Fprintf(w, testPage, "Talks", "Talks", "Turkish and Syrian officials met in Ankara on Monday to discuss border security, trade and the return of refugees.")
+		case "/b.html":
+			fmt.Fprintf(w, testPage, "Convoy", "Convoy", "A convoy of forty trucks carrying food and medicine crossed into northern Syria from Turkey on Tuesday morning.")
+		}
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "feed.db")
+	cmd := exec.Command(bin, "ingest", "--db", db, "--quiet", "--json", "--allow-private", "--rate", "1ms", "--every", "100ms", "--feed", srv.URL+"/feed.xml")
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for notModified.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("poller interrupted: %v", err)
+	}
+	if notModified.Load() < 3 {
+		t.Fatalf("%d polls, %d answered 304", polls.Load(), notModified.Load())
+	}
+	if s := ingestSummaryOf(t, out.String()); s.Stored != 2 || s.Failed != 0 {
+		t.Fatalf("summary %+v", s)
+	}
 }
 
 // testKillRounds SIGKILLs `sitrep ingest` at random points, checking the
@@ -362,24 +409,31 @@ func testKillRounds(t *testing.T, bin string) {
 	}
 	want := storeCounts(t, clean)
 
-	db := filepath.Join(dir, "killed.db")
+	// Each round starts the ingest over the same store and kills it; a
+	// run that finishes before its kill is checked against the clean run
+	// and the next round starts from an empty store again.
+	gen := 0
+	db := filepath.Join(dir, "killed-0.db")
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 1))
 	t.Logf("seed %d", seed)
-	killed, partial, last := 0, 0, 0
+	killed, partial, completed := 0, 0, 0
 	for round := 0; round < rounds; round++ {
+		before := storeCounts(t, db).Documents
 		cmd := exec.Command(bin, "ingest", "--db", db, "--quiet", path)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
-		delay := time.Duration(rng.IntN(2200)) * time.Millisecond
+		delay := time.Duration(200+rng.IntN(2300)) * time.Millisecond
+		finished := false
 		select {
 		case err := <-done:
 			if err != nil {
 				t.Fatalf("round %d: ingest failed before the kill: %v", round, err)
 			}
+			finished = true
 		case <-time.After(delay):
 			if err := cmd.Process.Signal(syscall.SIGKILL); err == nil {
 				killed++
@@ -390,9 +444,17 @@ func testKillRounds(t *testing.T, bin string) {
 		if t.Failed() {
 			t.Fatalf("round %d (kill after %s) left an inconsistent store", round, delay)
 		}
-		if n := storeCounts(t, db).Documents; n > last && n < want.Documents {
-			partial++ // this round was killed while storing
-			last = n
+		after := storeCounts(t, db)
+		if !finished && after.Documents > before && after.Documents < want.Documents {
+			partial++ // killed while storing documents
+		}
+		if finished {
+			if after != want {
+				t.Fatalf("round %d: after kills and a finished run the store differs from a clean run:\n got %+v\nwant %+v", round, after, want)
+			}
+			completed++
+			gen++
+			db = filepath.Join(dir, fmt.Sprintf("killed-%d.db", gen))
 		}
 	}
 	out, err := exec.Command(bin, "ingest", "--db", db, "--quiet", path).CombinedOutput()
@@ -406,7 +468,7 @@ func testKillRounds(t *testing.T, bin string) {
 	if ea, eb := eventList(t, clean), eventList(t, db); !reflect.DeepEqual(ea, eb) {
 		t.Fatalf("after %d kills the events differ from a clean run", killed)
 	}
-	t.Logf("%d rounds, %d kills, %d of them while documents were being stored", rounds, killed, partial)
+	t.Logf("%d rounds: %d kills, %d of them while documents were being stored; %d stores completed and compared", rounds, killed, partial, completed)
 }
 
 // eventList returns every event without its ingestion time.

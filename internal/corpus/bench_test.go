@@ -12,6 +12,7 @@ import (
 	"github.com/sitrep/sitrep/internal/corpus"
 	"github.com/sitrep/sitrep/internal/ingest"
 	"github.com/sitrep/sitrep/internal/pipeline"
+	"github.com/sitrep/sitrep/internal/store"
 	"github.com/sitrep/sitrep/internal/store/backend"
 )
 
@@ -40,7 +41,12 @@ func BenchmarkIngest(b *testing.B) {
 		b.StopTimer()
 		// backend.Open, as the ingest command: the tracking library folds
 		// agreements and commitments.
-		st, err := backend.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), backend.Options{})
+		// SITREP_BENCH_TRACKER=grouping uses store.GroupingTracker instead.
+		var tr store.Tracker
+		if os.Getenv("SITREP_BENCH_TRACKER") == "grouping" {
+			tr = store.GroupingTracker{}
+		}
+		st, err := backend.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), backend.Options{Tracker: tr})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -25,7 +25,7 @@ func BenchmarkQueries1M(b *testing.B) {
 		n = v
 	}
 	ctx := context.Background()
-	schema := fmt.Sprintf("sitrep_bench_%d_v2", n)
+	schema := fmt.Sprintf("sitrep_bench_%d_v3", n)
 	sdsn, err := postgres.WithSearchPath(dsn, schema)
 	if err != nil {
 		b.Fatal(err)

@@ -55,6 +55,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("postgres DSN: %w", err)
 	}
 	name := fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
+	// Plan every query with its values: a cached generic plan cannot tell
+	// a full-text query for a common word (read the newest rows until
+	// enough match) from one for a rare word (use the GIN index).
+	if _, ok := cfg.RuntimeParams["plan_cache_mode"]; !ok {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
 	if err := db.PingContext(ctx); err != nil {
@@ -125,21 +131,29 @@ func search(q store.SearchQuery, terms []sqlstore.Term) (string, []any) {
 		dateCond += " AND d.published <> '' AND d.published <= ?"
 		dateArgs = append(dateArgs, q.Until)
 	}
-	sqlq := `SELECT * FROM (
+	// Sentences: the newest that match (the planner reads the newest rows
+	// back for a common word, the GIN index for a rare one). Titles only
+	// when fewer sentences than the limit match: the matching documents
+	// first (GIN), then the newest of them; left to itself the planner may
+	// read every document backwards looking for a word no title has.
+	sqlq := `WITH a AS MATERIALIZED (
 		SELECT d.seq, d.id, d.title, d.outlet, d.published, d.url, s.idx, s.start_off, s.end_off, ts_headline('english', s.text, w.q, ?)
 		FROM sentences s JOIN documents d ON d.seq = s.seq, (SELECT websearch_to_tsquery('english', ?) AS q) w
 		WHERE s.tsv @@ w.q` + dateCond + `
-		ORDER BY s.id DESC LIMIT ?) a
+		ORDER BY s.id DESC LIMIT ?)
+	SELECT * FROM a
 	UNION ALL SELECT * FROM (
-		SELECT d.seq, d.id, d.title, d.outlet, d.published, d.url, -1, 0, 0, ts_headline('english', d.title, w.q, ?)
-		FROM documents d, (SELECT websearch_to_tsquery('english', ?) AS q) w
-		WHERE d.title_tsv @@ w.q` + dateCond + `
-		ORDER BY d.seq DESC LIMIT ?) b`
+		WITH t AS MATERIALIZED (SELECT d.seq FROM documents d WHERE d.title_tsv @@ websearch_to_tsquery('english', ?))
+		SELECT d.seq, d.id, d.title, d.outlet, d.published, d.url, -1, 0, 0, ts_headline('english', d.title, websearch_to_tsquery('english', ?), ?)
+		FROM t JOIN documents d ON d.seq = t.seq
+		WHERE true` + dateCond + `
+		ORDER BY d.seq DESC LIMIT ?) b
+	WHERE (SELECT count(*) FROM a) < ?`
 	args := []any{opts, wq}
 	args = append(args, dateArgs...)
-	args = append(args, q.Limit, opts, wq)
+	args = append(args, q.Limit, wq, wq, opts)
 	args = append(args, dateArgs...)
-	args = append(args, q.Limit)
+	args = append(args, q.Limit, q.Limit)
 	return sqlq, args
 }
 

@@ -26,7 +26,7 @@ func BenchmarkQueries1M(b *testing.B) {
 	}
 	path := os.Getenv("SITREP_BENCH_DB")
 	if path == "" {
-		path = filepath.Join(os.TempDir(), fmt.Sprintf("sitrep-bench-events-%d-v3.db", n))
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("sitrep-bench-events-%d-v4.db", n))
 	}
 	ctx := context.Background()
 	if _, err := os.Stat(path); err != nil {

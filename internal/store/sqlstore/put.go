@@ -196,20 +196,22 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	if err := t.putEvents(x, &row, entityActor, &res, at); err != nil {
 		return store.PutResult{}, err
 	}
+	quotes := make([][]any, 0, len(x.Quotes))
+	qrefs := map[string]bool{}
 	for i, q := range x.Quotes {
 		ref := q.ID
-		if ref == "" {
-			ref = fmt.Sprintf("q%d", i+1)
+		if ref == "" || qrefs[ref] {
+			ref = fmt.Sprintf("%s#%d", q.ID, i+1)
 		}
+		qrefs[ref] = true
 		start, end, sent := -1, -1, -1
 		if q.Span != nil {
 			start, end, sent = q.Span.Start, q.Span.End, q.Span.Sentence
 		}
-		if _, err := t.exec(`INSERT INTO quotes (seq, ref, speaker_actor, speaker_name, speaker_code, speaker_country, text, direct, cue, sentence, start_off, end_off)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			row.seq, ref, actorIDOf(q.Speaker, entityActor), q.Speaker.Name, q.Speaker.Code, q.Speaker.Country, q.Text, boolInt(q.Direct), q.Cue, sent, start, end); err != nil {
-			return store.PutResult{}, err
-		}
+		quotes = append(quotes, []any{row.seq, ref, actorIDOf(q.Speaker, entityActor), q.Speaker.Name, q.Speaker.Code, q.Speaker.Country, q.Text, boolInt(q.Direct), q.Cue, sent, start, end})
+	}
+	if err := t.insertRows(`INSERT INTO quotes (seq, ref, speaker_actor, speaker_name, speaker_code, speaker_country, text, direct, cue, sentence, start_off, end_off)`, quotes, ""); err != nil {
+		return store.PutResult{}, err
 	}
 	if err := t.putTracking(x, &row); err != nil {
 		return store.PutResult{}, err
@@ -863,13 +865,20 @@ func (v *trackingView) agreements(ctx context.Context, where string, args []any)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(out))
 	for i := range out {
-		steps, err := v.t.steps("agreement_steps", "agreement_id", out[i].ID)
-		if err != nil {
-			return nil, err
+		ids[i] = out[i].ID
+	}
+	steps, err := v.t.stepsOf("agreement_steps", "agreement_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Steps = steps[out[i].ID]
+		if out[i].Steps == nil {
+			out[i].Steps = []sitrep.StatusStep{}
 		}
-		out[i].Steps = steps
-		v.agreementSteps[out[i].ID] = append([]sitrep.StatusStep(nil), steps...)
+		v.agreementSteps[out[i].ID] = append([]sitrep.StatusStep(nil), out[i].Steps...)
 	}
 	return out, nil
 }
@@ -920,24 +929,58 @@ func (v *trackingView) commitments(ctx context.Context, where string, args []any
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(out))
 	for i := range out {
-		steps, err := v.t.steps("commitment_steps", "commitment_id", out[i].ID)
-		if err != nil {
-			return nil, err
+		ids[i] = out[i].ID
+	}
+	steps, err := v.t.stepsOf("commitment_steps", "commitment_id", ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Steps = steps[out[i].ID]
+		if out[i].Steps == nil {
+			out[i].Steps = []sitrep.StatusStep{}
 		}
-		out[i].Steps = steps
-		v.commitmentSteps[out[i].ID] = append([]sitrep.StatusStep(nil), steps...)
+		v.commitmentSteps[out[i].ID] = append([]sitrep.StatusStep(nil), out[i].Steps...)
 	}
 	return out, nil
 }
 
-// steps reads the status steps of one canonical record in the transaction.
-func (t *txn) steps(table, col, id string) ([]sitrep.StatusStep, error) {
-	rows, err := t.query(`SELECT date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts FROM `+table+` WHERE `+col+` = ? ORDER BY step`, id)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", table, err)
+// stepsOf reads the status steps of canonical records in the
+// transaction, a few hundred records per query.
+func (t *txn) stepsOf(table, col string, ids []string) (map[string][]sitrep.StatusStep, error) {
+	out := make(map[string][]sitrep.StatusStep, len(ids))
+	const chunk = 256
+	for len(ids) > 0 {
+		n := min(len(ids), chunk)
+		// A fixed number of placeholders keeps one prepared statement.
+		args := make([]any, chunk)
+		for i := range args {
+			args[i] = ids[min(i, n-1)]
+		}
+		rows, err := t.query(`SELECT `+col+`, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts FROM `+table+
+			` WHERE `+col+` IN (`+placeholders(chunk)+`) ORDER BY `+col+`, step`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", table, err)
+		}
+		for rows.Next() {
+			var id, date string
+			var st sitrep.StatusStep
+			if err := rows.Scan(&id, &date, &st.Status, &st.Score, &st.Document, &st.Sentence, &st.Outlet, &st.Evidence, &st.Start, &st.End, &st.Contradicts); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.Date = sitrep.StrPtr(date)
+			out[id] = append(out[id], st)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
 	}
-	return scanSteps(rows)
+	return out, nil
 }
 
 // querier is a *sql.DB or a *sql.Tx.

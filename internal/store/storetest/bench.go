@@ -37,8 +37,9 @@ func Fill(ctx context.Context, db *sql.DB, numbered bool, n int) error {
 	if err != nil {
 		return err
 	}
-	var sentences []string
+	var sentences, titles []string
 	for _, r := range g.Records {
+		titles = append(titles, r.Title)
 		for _, s := range strings.SplitAfter(r.Text, ". ") {
 			if s = strings.TrimSpace(s); s != "" {
 				sentences = append(sentences, s)
@@ -84,7 +85,7 @@ func Fill(ctx context.Context, db *sql.DB, numbered bool, n int) error {
 					0, "", "", nil, nil, "asserted", docID, "", "Bench Wire", sentences[done%len(sentences)], 0.8, now, 1, 1, 1})
 				if done%4 == 0 {
 					seq := int64(done/4 + 1)
-					docs = append(docs, []any{seq, docID, docID, "Bench report " + docID, "Bench Wire", date, now, "", "{}", 4, 4})
+					docs = append(docs, []any{seq, docID, docID, titles[done/4%len(titles)], "Bench Wire", date, now, "", "{}", 4, 4})
 					for j := 0; j < 4; j++ {
 						s := sentences[(done+j*7919)%len(sentences)]
 						sents = append(sents, []any{seq, j, 0, len(s), s})
