@@ -65,25 +65,28 @@ summary on stdout:
                --events size (PostgreSQL: --pg-events)
   memory       peak resident memory of the run (VmHWM)
 
-The defaults run in about 5 to 8 minutes on two cores; --quick takes well
-under a minute. PostgreSQL work happens in schemas of its own, dropped at
+The defaults run in about 8 minutes on two cores (a kind of query gets at
+most --query-budget per size); --quick takes about a minute. PostgreSQL work happens in schemas of its own, dropped at
 the end. See docs/BENCH.md for how to read the report.`)
 	var o bench.Options
 	docs := fs.Int("docs", 1000, "generated documents for the extraction and ingest measures")
 	seed := fs.Uint64("seed", 1, "seed of the generated corpus")
+	fs.StringVar(&o.Corpus, "corpus", "", "measure the documents of this JSON-lines `FILE` ({\"id\",\"text\",...}) instead of the generated corpus")
 	workers := intList{1, 2}
 	fs.Var(&workers, "workers", "ingest worker `COUNTS`, comma-separated")
 	events := intList{100_000, 1_000_000}
 	fs.Var(&events, "events", "store `SIZES` in events at which queries are timed (100k,1M)")
-	pgEvents := intList{100_000}
-	fs.Var(&pgEvents, "pg-events", "the same for PostgreSQL, whose load is slower")
+	pgEvents := intList{100_000, 1_000_000}
+	fs.Var(&pgEvents, "pg-events", "the same for PostgreSQL")
 	fs.StringVar(&o.Postgres, "postgres", "", "PostgreSQL `DSN` to measure as well (postgres://user@host/db); schemas are created and dropped")
 	fs.IntVar(&o.Queries, "queries", 200, "queries of each kind timed at each size")
+	fs.DurationVar(&o.QueryBudget, "query-budget", 8*time.Second, "at most this long on one kind of query at one size (at least 10 queries)")
+	fs.IntVar(&o.IngestDocs, "ingest-docs", 500, "documents of the ingest measures (at most --docs)")
 	fs.IntVar(&o.EventsPerDoc, "events-per-doc", 40, "events in each synthetic document of the query measures")
 	var skip stringList
 	fs.Var(&skip, "skip", "leave out a part: extract, ingest, query, sqlite or postgres (repeatable)")
 	out := fs.String("out", "sitrep-bench.json", "write the JSON report to `FILE` (- for stdout, then no summary)")
-	quick := fs.Bool("quick", false, "small sizes: 300 documents, 10k and 50k events, 50 queries")
+	quick := fs.Bool("quick", false, "small sizes: 300 documents (200 ingested), 10k and 50k events, 50 queries")
 	fs.StringVar(&o.Dir, "dir", "", "directory for the SQLite files (a temporary one when empty)")
 	var dicts stringList
 	fs.Var(&dicts, "dict", "user dictionary `DIR` overlaid on the embedded dictionaries (repeatable)")
@@ -107,7 +110,10 @@ the end. See docs/BENCH.md for how to read the report.`)
 			events = intList{10_000, 50_000}
 		}
 		if !given["pg-events"] {
-			pgEvents = intList{10_000}
+			pgEvents = intList{10_000, 50_000}
+		}
+		if !given["ingest-docs"] {
+			o.IngestDocs = 200
 		}
 		if !given["queries"] {
 			o.Queries = 50
@@ -152,24 +158,24 @@ func printBenchSummary(w io.Writer, r *bench.Report) {
 	if len(r.Ingest) > 0 {
 		fmt.Fprintln(w, "\ningest (extract + store, one transaction per document):")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "  store\tworkers\tdocs\tseconds\tdocs/s\tstore ms/doc\t")
+		fmt.Fprintln(tw, "  store\tworkers\tdocs\tseconds\tdocs/s\tstore ms/doc\tbytes/doc\t")
 		for _, in := range r.Ingest {
-			fmt.Fprintf(tw, "  %s\t%d\t%d\t%.1f\t%.0f\t%.2f\t\n", in.Store, in.Workers, in.Documents, in.Seconds, in.DocsPerSec, in.StoreMsPerDoc)
+			fmt.Fprintf(tw, "  %s\t%d\t%d\t%.1f\t%.0f\t%.2f\t%.0f\t\n", in.Store, in.Workers, in.Documents, in.Seconds, in.DocsPerSec, in.StoreMsPerDoc, in.BytesPerDoc)
 		}
 		tw.Flush()
 	}
 	if len(r.Loads) > 0 {
 		fmt.Fprintln(w, "\nsynthetic loads for the query measures:")
 		for _, l := range r.Loads {
-			fmt.Fprintf(w, "  %-8s %9d events %8d documents %9d sentences  loaded at %.0f events/s\n", l.Store, l.Events, l.Documents, l.Sentences, l.EventsPerSec)
+			fmt.Fprintf(w, "  %-8s %9d events %8d documents %9d sentences %9s  %6.0f events/s  (%s)\n", l.Store, l.Events, l.Documents, l.Sentences, ops.FormatBytes(l.Bytes), l.EventsPerSec, l.Method)
 		}
 	}
 	if len(r.Latency) > 0 {
 		fmt.Fprintln(w, "\nquery latency (ms):")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "  store\tevents\tquery\tp50\tp95\tp99\trows\t")
+		fmt.Fprintln(tw, "  store\tevents\tquery\tn\tp50\tp95\tp99\trows\t")
 		for _, q := range r.Latency {
-			fmt.Fprintf(tw, "  %s\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.0f\t\n", q.Store, q.Events, q.Kind, q.P50Ms, q.P95Ms, q.P99Ms, q.MeanRows)
+			fmt.Fprintf(tw, "  %s\t%d\t%s\t%d\t%.2f\t%.2f\t%.2f\t%.0f\t\n", q.Store, q.Events, q.Kind, q.N, q.P50Ms, q.P95Ms, q.P99Ms, q.MeanRows)
 		}
 		tw.Flush()
 	}

@@ -82,9 +82,10 @@ func queueCommandFlags(e *env, name, synopsis, description string) (*flag.FlagSe
 func runQueueStatus(ctx context.Context, e *env, args []string) error {
 	fs, q := queueCommandFlags(e, "status", "[--queue URL] [flags]", `
 Show the state of the job queue: jobs pending (queued, not yet delivered),
-in flight (delivered, not yet acknowledged), redelivered (in flight and
+in flight (delivered and not yet acknowledged, including jobs a worker gave
+back that wait for their next delivery), redelivered (in flight and
 delivered more than once), dead-lettered, and the age of the oldest job.
-The queue is created when missing. The exit code is 0.`)
+The queue is created when missing.`)
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -327,4 +328,3 @@ starts again with a full set of attempts.`)
 	fmt.Fprintf(e.stdout, "%d jobs requeued\n", n)
 	return err
 }
-

@@ -22,13 +22,14 @@ import (
 type queueFlags struct {
 	url, stream, consumer string
 	ackWait               time.Duration
-	maxAttempts           int
+	maxAttempts, replicas int
 }
 
 func (q *queueFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&q.url, "queue", "", "NATS server `URL` of the job queue, e.g. nats://127.0.0.1:4222 (several comma-separated)")
 	fs.StringVar(&q.stream, "stream", queue.DefaultStream, "JetStream stream `NAME` of the jobs (dead letters go to NAME.dead)")
 	fs.StringVar(&q.consumer, "consumer", queue.DefaultConsumer, "durable consumer `NAME` the workers share")
+	fs.IntVar(&q.replicas, "replicas", 1, "copies of the streams on a NATS cluster, when they are created (1 or 3)")
 }
 
 func (q *queueFlags) addDelivery(fs *flag.FlagSet) {
@@ -37,7 +38,7 @@ func (q *queueFlags) addDelivery(fs *flag.FlagSet) {
 }
 
 func (q *queueFlags) config(name string) queue.Config {
-	return queue.Config{URL: q.url, Stream: q.stream, Consumer: q.consumer, AckWait: q.ackWait, MaxAttempts: q.maxAttempts, Name: name}
+	return queue.Config{URL: q.url, Stream: q.stream, Consumer: q.consumer, AckWait: q.ackWait, MaxAttempts: q.maxAttempts, Replicas: q.replicas, Name: name}
 }
 
 // logFlags configure logging.
@@ -102,6 +103,7 @@ environment, which wins over the file.`)
 	grace := fs.Duration("shutdown-grace", 25*time.Second, "on SIGTERM, time left to the jobs in flight before they are returned to the queue")
 	retryFor := fs.Duration("retry-for", 10*time.Minute, "how long a job waits for an unreachable store before counting as a failed attempt")
 	retryBase := fs.Duration("retry-base", 250*time.Millisecond, "first delay of the exponential backoff (store retries, failed jobs)")
+	storeTimeout := fs.Duration("store-timeout", 2*time.Minute, "time limit of one store operation; one that hangs is retried")
 	hold := fs.Duration("hold", 0, "pause each job between extraction and storage (failure tests, demonstrations)")
 	var dicts stringList
 	fs.Var(&dicts, "dict", "user dictionary `DIR` overlaid on the embedded dictionaries (repeatable)")
@@ -132,7 +134,7 @@ environment, which wins over the file.`)
 	metrics := queue.NewMetrics(reg)
 	var health ops.Health
 	w := &queue.Worker{Config: cfg, Concurrency: *concurrency, Log: log, Metrics: metrics,
-		ShutdownGrace: *grace, RetryBase: *retryBase, RetryFor: *retryFor, Hold: *hold}
+		ShutdownGrace: *grace, RetryBase: *retryBase, RetryFor: *retryFor, StoreTimeout: *storeTimeout, Hold: *hold}
 	health.AddCheck("worker", w.Ready)
 
 	// The HTTP endpoints live from start to exit, past the context's end,
@@ -141,13 +143,14 @@ environment, which wins over the file.`)
 	defer stopSrv()
 	srvErr := make(chan error, 1)
 	if *metricsAddr != "" {
+		ln, err := net.Listen("tcp", ops.HostPort(*metricsAddr))
+		if err != nil {
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		log.Info("serving metrics", "addr", ln.Addr().String())
 		mux := http.NewServeMux()
 		ops.Mount(mux, reg, &health)
-		go func() {
-			srvErr <- ops.Serve(srvCtx, ops.HostPort(*metricsAddr), mux, log, 5*time.Second, func(a net.Addr) {
-				log.Info("serving metrics", "addr", a.String())
-			})
-		}()
+		go func() { srvErr <- ops.Serve(srvCtx, ln, mux, log, 5*time.Second) }()
 	} else {
 		close(srvErr)
 	}

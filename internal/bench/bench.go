@@ -6,6 +6,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -25,6 +26,9 @@ type Options struct {
 	Docs int
 	// Seed of the generated corpus (1).
 	Seed uint64
+	// Corpus is a JSON-lines file of real documents ({"id","text",...})
+	// to measure instead of the generated corpus (its first Docs records).
+	Corpus string
 	// Workers are the ingest worker counts to measure (1 and 2).
 	Workers []int
 	// Postgres is a PostgreSQL DSN; PostgreSQL is skipped when empty.
@@ -35,11 +39,17 @@ type Options struct {
 	// EventSizes are the store sizes, in events, at which queries are
 	// timed (100,000 and 1,000,000), per store.
 	EventSizes []int
-	// PostgresEventSizes overrides EventSizes for PostgreSQL, whose load
-	// is slower (100,000 when EventSizes is the default).
+	// PostgresEventSizes overrides EventSizes for PostgreSQL.
 	PostgresEventSizes []int
 	// Queries is the number of queries of each kind timed per size (200).
 	Queries int
+	// QueryBudget caps the time spent on one kind of query at one size
+	// (8 s): fewer queries are then timed (at least 10), as QueryStats.N
+	// says.
+	QueryBudget time.Duration
+	// IngestDocs is the number of documents of the ingest measures (500,
+	// at most Docs).
+	IngestDocs int
 	// EventsPerDoc is the number of events of each synthetic document
 	// loaded for the query measures (40).
 	EventsPerDoc int
@@ -64,9 +74,6 @@ func (o *Options) defaults() {
 	}
 	if len(o.EventSizes) == 0 {
 		o.EventSizes = []int{100_000, 1_000_000}
-		if len(o.PostgresEventSizes) == 0 {
-			o.PostgresEventSizes = []int{100_000}
-		}
 	}
 	if len(o.PostgresEventSizes) == 0 {
 		o.PostgresEventSizes = o.EventSizes
@@ -74,6 +81,13 @@ func (o *Options) defaults() {
 	if o.Queries <= 0 {
 		o.Queries = 200
 	}
+	if o.QueryBudget <= 0 {
+		o.QueryBudget = 8 * time.Second
+	}
+	if o.IngestDocs <= 0 {
+		o.IngestDocs = 500
+	}
+	o.IngestDocs = min(o.IngestDocs, o.Docs)
 	if o.EventsPerDoc <= 0 {
 		o.EventsPerDoc = 40
 	}
@@ -103,6 +117,7 @@ type Report struct {
 	Seconds   float64   `json:"seconds"`
 	// Options as run.
 	Docs         int    `json:"docs"`
+	Corpus       string `json:"corpus"`
 	Seed         uint64 `json:"seed"`
 	EventsPerDoc int    `json:"events_per_doc"`
 	Queries      int    `json:"queries_per_kind"`
@@ -125,7 +140,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	r := &Report{
 		Version: sitrep.Version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		CPUs: runtime.GOMAXPROCS(0), CPUModel: cpuModel(), Started: start.UTC(),
-		Docs: opts.Docs, Seed: opts.Seed, EventsPerDoc: opts.EventsPerDoc, Queries: opts.Queries,
+		Docs: opts.Docs, Corpus: cmp.Or(opts.Corpus, "generated"), Seed: opts.Seed, EventsPerDoc: opts.EventsPerDoc, Queries: opts.Queries,
 	}
 	finish := func(err error) (*Report, error) {
 		r.Seconds = time.Since(start).Seconds()
@@ -145,7 +160,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return finish(err)
 	}
-	c, err := newCorpus(ctx, opts.Docs, opts.Seed)
+	c, err := newCorpus(ctx, opts.Docs, opts.Seed, opts.Corpus)
 	if err != nil {
 		return finish(err)
 	}
@@ -161,7 +176,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if opts.Postgres != "" {
 		stores = append(stores, "postgres")
 	} else {
-		r.Notes = append(r.Notes, "PostgreSQL skipped: no --postgres DSN (or SITREP_BENCH_POSTGRES)")
+		r.Notes = append(r.Notes, "PostgreSQL skipped: no --postgres DSN (or SITREP_POSTGRES)")
 	}
 	var live []string
 	for _, s := range stores {
@@ -172,7 +187,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if !opts.skip("ingest") {
 		for _, s := range live {
 			for _, w := range opts.Workers {
-				opts.Progress("ingest into %s with %d worker(s): %d documents", s, w, len(c.docs))
+				opts.Progress("ingest into %s with %d worker(s): %d documents", s, w, opts.IngestDocs)
 				in, err := measureIngest(ctx, &opts, s, w, p, c)
 				if err != nil {
 					return finish(fmt.Errorf("ingest into %s: %w", s, err))

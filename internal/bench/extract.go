@@ -1,8 +1,12 @@
 package bench
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -21,28 +25,66 @@ type benchCorpus struct {
 	readSeconds float64
 }
 
-func newCorpus(ctx context.Context, n int, seed uint64) (*benchCorpus, error) {
-	g, err := corpus.Generate(corpus.GenOptions{N: n, Seed: seed, Duplicates: 0.1})
-	if err != nil {
-		return nil, fmt.Errorf("generate corpus: %w", err)
+// newCorpus generates n documents, or reads the first n records of the
+// JSON-lines file path when path is not empty.
+func newCorpus(ctx context.Context, n int, seed uint64, path string) (*benchCorpus, error) {
+	var recs []ingest.Record
+	if path != "" {
+		var err error
+		if recs, err = readRecords(path, n); err != nil {
+			return nil, err
+		}
+	} else {
+		g, err := corpus.Generate(corpus.GenOptions{N: n, Seed: seed, Duplicates: 0.1})
+		if err != nil {
+			return nil, fmt.Errorf("generate corpus: %w", err)
+		}
+		recs = g.Records
 	}
 	c := &benchCorpus{}
 	seen := map[string]bool{}
 	start := time.Now()
-	for _, r := range g.Records {
+	for _, r := range recs {
 		if seen[r.Text] {
 			continue // the generator can repeat a wire copy
 		}
 		seen[r.Text] = true
 		d, err := ingest.FromRecord(ctx, r, ingest.Options{})
 		if err != nil {
+			if path != "" {
+				continue // a real corpus may hold unreadable records
+			}
 			return nil, fmt.Errorf("read %s: %w", r.ID, err)
 		}
 		c.docs = append(c.docs, d)
 		c.bytes += len(d.Text)
 	}
 	c.readSeconds = time.Since(start).Seconds()
+	if len(c.docs) == 0 {
+		return nil, fmt.Errorf("no readable document in the corpus")
+	}
 	return c, nil
+}
+
+// readRecords reads up to n JSON-lines records.
+func readRecords(path string, n int) ([]ingest.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	defer f.Close()
+	var out []ingest.Record
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	for len(out) < n {
+		var r ingest.Record
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("corpus %s: record %d: %w", path, len(out)+1, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // Extraction is the throughput of the pipeline alone (documents already

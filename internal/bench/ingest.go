@@ -3,8 +3,10 @@ package bench
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -30,6 +32,9 @@ type Ingest struct {
 	// StoreMsPerDoc is the mean time of one document's transaction, the
 	// part that does not parallelise.
 	StoreMsPerDoc float64 `json:"store_ms_per_document"`
+	// Bytes is the size of the store afterwards (tables and indexes).
+	Bytes       int64   `json:"bytes"`
+	BytesPerDoc float64 `json:"bytes_per_document"`
 }
 
 // freshStore opens an empty store of the kind; done closes and removes it.
@@ -95,7 +100,7 @@ func measureIngest(ctx context.Context, o *Options, kind string, workers int, p 
 	items := make(chan corpus.Item, 64)
 	go func() {
 		defer close(items)
-		for _, d := range c.docs {
+		for _, d := range c.docs[:min(o.IngestDocs, len(c.docs))] {
 			select {
 			case items <- corpus.Item{Name: d.ID, Doc: d}:
 			case <-ctx.Done():
@@ -105,7 +110,7 @@ func measureIngest(ctx context.Context, o *Options, kind string, workers int, p 
 	}()
 	in := &corpus.Ingester{Store: ts, Extractor: p, Workers: workers}
 	start := time.Now()
-	stats, err := in.Run(ctx, items, len(c.docs))
+	stats, err := in.Run(ctx, items, min(o.IngestDocs, len(c.docs)))
 	el := time.Since(start).Seconds()
 	if err != nil {
 		return nil, err
@@ -118,5 +123,45 @@ func measureIngest(ctx context.Context, o *Options, kind string, workers int, p 
 	if ts.n > 0 {
 		r.StoreMsPerDoc = ts.put.Seconds() * 1000 / float64(ts.n)
 	}
+	if b, err := storeBytes(ctx, st, kind); err == nil && b > 0 {
+		r.Bytes, r.BytesPerDoc = b, float64(b)/float64(max(1, stats.Stored+stats.Duplicates))
+	}
 	return r, nil
+}
+
+// storeBytes is the size of a store: the SQLite file and its WAL, or the
+// PostgreSQL schema's tables with their indexes and TOAST.
+func storeBytes(ctx context.Context, st store.Store, kind string) (int64, error) {
+	if kind == "postgres" {
+		s, ok := st.(sqlDB)
+		if !ok {
+			return 0, fmt.Errorf("no SQL access")
+		}
+		var n sql.NullInt64
+		err := s.SQL().QueryRowContext(ctx, `SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+			JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'`).Scan(&n)
+		return n.Int64, err
+	}
+	p, ok := st.(interface{ Path() string })
+	if !ok {
+		return 0, fmt.Errorf("no path")
+	}
+	if i, ok := st.(indexer); ok {
+		if err := i.Index(ctx); err != nil {
+			return 0, err
+		}
+	}
+	// the WAL holds up to 64 MB of pages not yet in the file
+	if s, ok := st.(sqlDB); ok {
+		if _, err := s.SQL().ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			return 0, err
+		}
+	}
+	var total int64
+	for _, f := range []string{p.Path(), p.Path() + "-wal"} {
+		if fi, err := os.Stat(f); err == nil {
+			total += fi.Size()
+		}
+	}
+	return total, nil
 }

@@ -28,6 +28,8 @@ type Load struct {
 	// Method is how the rows were made: "store" (Put of synthetic
 	// documents) or copies of those rows in SQL.
 	Method string `json:"method"`
+	// Bytes is the size of the store (tables and indexes).
+	Bytes int64 `json:"bytes"`
 }
 
 // QueryStats are the latencies of one kind of query at one store size.
@@ -244,10 +246,14 @@ func measureQueries(ctx context.Context, o *Options, kind string, sizes []int, p
 			return loads, stats, err
 		}
 		events = cnt.Events
-		loads = append(loads, Load{Store: kind, TargetEvents: size, Events: cnt.Events, Documents: cnt.Documents,
-			Sentences: cnt.Sentences, Seconds: el, EventsPerSec: float64(events-from) / el, Method: method})
+		ld := Load{Store: kind, TargetEvents: size, Events: cnt.Events, Documents: cnt.Documents,
+			Sentences: cnt.Sentences, Seconds: el, EventsPerSec: float64(events-from) / el, Method: method}
+		if b, err := storeBytes(ctx, st, kind); err == nil {
+			ld.Bytes = b
+		}
+		loads = append(loads, ld)
 		o.Progress("timing queries on %s at %d events (%d documents)", kind, cnt.Events, cnt.Documents)
-		qs, err := timeQueries(ctx, st, pl, rng, o.Queries)
+		qs, err := timeQueries(ctx, st, pl, rng, o.Queries, o.QueryBudget)
 		for i := range qs {
 			qs[i].Store, qs[i].Events, qs[i].Documents = kind, cnt.Events, cnt.Documents
 		}
@@ -310,7 +316,9 @@ var queryKinds = []queryKind{
 
 func pick(rng *rand.Rand, l []string) string { return l[rng.IntN(len(l))] }
 
-func timeQueries(ctx context.Context, st store.Store, pl *pool, rng *rand.Rand, n int) ([]QueryStats, error) {
+// timeQueries times n queries of each kind, or as many as fit in budget
+// (the slow kinds of a large store would otherwise take minutes).
+func timeQueries(ctx context.Context, st store.Store, pl *pool, rng *rand.Rand, n int, budget time.Duration) ([]QueryStats, error) {
 	var out []QueryStats
 	for _, k := range queryKinds {
 		for range min(10, n) { // warm up
@@ -320,7 +328,8 @@ func timeQueries(ctx context.Context, st store.Store, pl *pool, rng *rand.Rand, 
 		}
 		lat := make([]float64, 0, n)
 		rows := 0
-		for range n {
+		began := time.Now()
+		for i := 0; i < n && (i < 10 || time.Since(began) < budget); i++ {
 			start := time.Now()
 			r, err := k.run(ctx, st, pl, rng)
 			if err != nil {
@@ -330,7 +339,7 @@ func timeQueries(ctx context.Context, st store.Store, pl *pool, rng *rand.Rand, 
 			rows += r
 		}
 		q := summarize(lat)
-		q.Kind, q.MeanRows = k.name, float64(rows)/float64(n)
+		q.Kind, q.MeanRows = k.name, float64(rows)/float64(len(lat))
 		out = append(out, q)
 	}
 	return out, nil

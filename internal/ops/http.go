@@ -140,18 +140,10 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// Serve listens on addr and serves h until ctx ends, then shuts down
-// gracefully (waiting at most grace for open requests). When ready is not
-// nil it is called with the bound address once the listener is open
-// (useful with port 0).
-func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, grace time.Duration, ready func(net.Addr)) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
+// Serve serves h on ln until ctx ends, then shuts down gracefully
+// (waiting at most grace for open requests). Open the listener first
+// (net.Listen) so that a busy port is reported at start.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, grace time.Duration) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	if log != nil {
 		srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
@@ -160,13 +152,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, g
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve %s: %w", addr, err)
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("shut down %s: %w", addr, err)
+		return fmt.Errorf("shut down %s: %w", ln.Addr(), err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

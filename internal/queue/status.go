@@ -18,7 +18,9 @@ type Status struct {
 	Bytes    uint64 `json:"bytes"`
 	// Pending jobs are queued and not yet delivered.
 	Pending uint64 `json:"pending"`
-	// InFlight jobs are delivered and not yet acknowledged.
+	// InFlight jobs are delivered and not yet acknowledged, including
+	// jobs returned by a worker (failed, or unfinished at shutdown) that
+	// wait for their next delivery.
 	InFlight int `json:"in_flight"`
 	// Redelivered counts the jobs in flight delivered more than once.
 	Redelivered int `json:"redelivered"`
@@ -32,10 +34,12 @@ type Status struct {
 	Delivered    uint64 `json:"delivered_seq"`
 	Acknowledged uint64 `json:"ack_floor_seq"`
 	// Oldest is when the oldest job still in the stream was queued.
-	Oldest    time.Time     `json:"oldest,omitzero"`
-	OldestAge time.Duration `json:"oldest_age_ns,omitempty"`
+	Oldest           time.Time     `json:"oldest,omitzero"`
+	OldestAge        time.Duration `json:"-"`
+	OldestAgeSeconds float64       `json:"oldest_age_seconds"`
 	// AckWait of the consumer.
-	AckWait time.Duration `json:"ack_wait_ns"`
+	AckWait        time.Duration `json:"-"`
+	AckWaitSeconds float64       `json:"ack_wait_seconds"`
 }
 
 // ReadStatus reads the state of the queue of cfg; the streams and the
@@ -57,6 +61,7 @@ func ReadStatus(ctx context.Context, js jetstream.JetStream, cfg Config) (*Statu
 	if si.State.Msgs > 0 && !si.State.FirstTime.IsZero() {
 		st.Oldest = si.State.FirstTime
 		st.OldestAge = time.Since(si.State.FirstTime)
+		st.OldestAgeSeconds = st.OldestAge.Seconds()
 	}
 	c, err := s.Consumer(ctx, cfg.Consumer)
 	if errors.Is(err, jetstream.ErrConsumerNotFound) {
@@ -76,6 +81,7 @@ func ReadStatus(ctx context.Context, js jetstream.JetStream, cfg Config) (*Statu
 	st.Delivered = ci.Delivered.Stream
 	st.Acknowledged = ci.AckFloor.Stream
 	st.AckWait = ci.Config.AckWait
+	st.AckWaitSeconds = st.AckWait.Seconds()
 	ds, err := js.Stream(ctx, cfg.DeadStream())
 	switch {
 	case errors.Is(err, jetstream.ErrStreamNotFound):

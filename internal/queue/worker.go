@@ -45,6 +45,10 @@ type Worker struct {
 	// RetryFor is how long a job waits for an unreachable store before
 	// it counts as a failed attempt (10 min when 0).
 	RetryFor time.Duration
+	// StoreTimeout bounds one store operation (a lookup, a transaction),
+	// so that a connection that hangs rather than fails is retried (2 min
+	// when 0).
+	StoreTimeout time.Duration
 	// Hold pauses each job between extraction and storage (failure tests
 	// and demonstrations).
 	Hold time.Duration
@@ -86,6 +90,9 @@ func (w *Worker) defaults() {
 	}
 	if w.RetryFor <= 0 {
 		w.RetryFor = 10 * time.Minute
+	}
+	if w.StoreTimeout <= 0 {
+		w.StoreTimeout = 2 * time.Minute
 	}
 }
 
@@ -391,7 +398,7 @@ func (w *Worker) process(ctx context.Context, log *slog.Logger, m message) (stor
 	}
 	var id string
 	var found bool
-	err = w.retryStore(ctx, log, "look up", func() error {
+	err = w.retryStore(ctx, log, "look up", func(ctx context.Context) error {
 		var err error
 		id, found, err = w.Store.Lookup(ctx, doc)
 		return err
@@ -419,7 +426,7 @@ func (w *Worker) process(ctx context.Context, log *slog.Logger, m message) (stor
 	}
 	t1 := time.Now()
 	var res store.PutResult
-	err = w.retryStore(ctx, log, "store", func() error {
+	err = w.retryStore(ctx, log, "store", func(ctx context.Context) error {
 		var err error
 		res, err = w.Store.Put(ctx, x, store.PutOptions{})
 		return err
@@ -436,12 +443,15 @@ func (w *Worker) process(ctx context.Context, log *slog.Logger, m message) (stor
 	return res, nil
 }
 
-// retryStore runs op until it succeeds, fails for a reason other than
-// the store being unreachable, ctx ends, or RetryFor has passed.
-func (w *Worker) retryStore(ctx context.Context, log *slog.Logger, what string, op func() error) error {
+// retryStore runs op (each run bounded by StoreTimeout) until it
+// succeeds, fails for a reason other than the store being unreachable,
+// ctx ends, or RetryFor has passed.
+func (w *Worker) retryStore(ctx context.Context, log *slog.Logger, what string, op func(context.Context) error) error {
 	start := time.Now()
 	for attempt := 0; ; attempt++ {
-		err := op()
+		octx, cancel := context.WithTimeout(ctx, w.StoreTimeout)
+		err := op(octx)
+		cancel()
 		if err == nil {
 			if w.storeDown.Swap(false) {
 				log.Info("store reachable again")
