@@ -81,6 +81,7 @@ the end. See docs/BENCH.md for how to read the report.`)
 	fs.StringVar(&o.Postgres, "postgres", "", "PostgreSQL `DSN` to measure as well (postgres://user@host/db); schemas are created and dropped")
 	fs.IntVar(&o.Queries, "queries", 200, "queries of each kind timed at each size")
 	fs.DurationVar(&o.QueryBudget, "query-budget", 8*time.Second, "at most this long on one kind of query at one size (at least 10 queries)")
+	fs.DurationVar(&o.MaxTime, "max-time", 9*time.Minute+30*time.Second, "stop measuring after this long and write what was measured")
 	fs.IntVar(&o.IngestDocs, "ingest-docs", 500, "documents of the ingest measures (at most --docs)")
 	fs.IntVar(&o.EventsPerDoc, "events-per-doc", 40, "events in each synthetic document of the query measures")
 	var skip stringList
