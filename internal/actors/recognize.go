@@ -320,8 +320,6 @@ func (d *Dictionary) sentenceMentions(doc *Doc, si int, capsMid map[string]bool,
 	if len(toks) == 0 {
 		return nil
 	}
-	docText := ""
-	_ = docText
 	items := d.itemsFor(doc, si)
 	itemAt := map[int]item{}
 	for _, it := range items {

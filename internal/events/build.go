@@ -11,12 +11,6 @@ import (
 // country where the act happens
 var domestic = map[string]bool{"PROTEST": true, "CONCEDE": true, "MOBILIZE": true, "COERCE": true, "ASSAULT": true, "RETREAT": true}
 
-// symmetric CAMEO roots: "X and Y met" is one event between them.
-func symmetric(code string) bool {
-	return strings.HasPrefix(code, "04") || strings.HasPrefix(code, "057") || strings.HasPrefix(code, "06") ||
-		strings.HasPrefix(code, "19") || strings.HasPrefix(code, "03") && len(code) == 3 && code == "036"
-}
-
 // nominalSource finds the actor of a nominal event: a possessive or
 // adjectival modifier just before the noun, or the object of "from"/"by".
 func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {

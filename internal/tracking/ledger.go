@@ -115,15 +115,15 @@ func (l *Ledger) Add(x *sitrep.Extraction) Links {
 
 // latestAmong is the canonical agreement of a compatible kind whose parties
 // are all among countries, most recently updated first.
-func (l *Ledger) latestAmong(kind string, countries map[string]bool) *CanonAgreement {
+func (l *Ledger) latestAmong(kind string, docCountries map[string]bool) *CanonAgreement {
 	var best *CanonAgreement
 	bestDate := ""
 	for _, ca := range l.Agreements {
 		if kind != ca.Kind {
 			continue
 		}
-		ps := partyCountries(ca.Parties)
-		if len(ps) == 0 || !subset(ps, countries) {
+		ps := countries(ca.Parties)
+		if len(ps) == 0 || !subset(ps, docCountries) {
 			continue
 		}
 		last := ""
@@ -136,8 +136,6 @@ func (l *Ledger) latestAmong(kind string, countries map[string]bool) *CanonAgree
 	}
 	return best
 }
-
-func partyCountries(as []sitrep.Actor) map[string]bool { return countries(as) }
 
 func (l *Ledger) newID(kind string, x *sitrep.Extraction, local string, n int) string {
 	if l.NewID != nil {
