@@ -27,17 +27,31 @@ type Tracker interface {
 // TrackingView reads the canonical records inside the current
 // transaction, steps included.
 type TrackingView interface {
-	// Agreements returns the canonical agreements with a party among
-	// codes (actor or country codes), or all of them when codes is empty
-	// (slow on a large store).
-	Agreements(ctx context.Context, codes []string) ([]CanonicalAgreement, error)
 	// AgreementsByID returns the canonical agreements of the ids that exist.
 	AgreementsByID(ctx context.Context, ids []string) ([]CanonicalAgreement, error)
-	// Commitments returns the canonical commitments made by or to one of
-	// codes, or all of them when codes is empty (slow on a large store).
-	Commitments(ctx context.Context, codes []string) ([]CanonicalCommitment, error)
 	// CommitmentsByID returns the canonical commitments of the ids that exist.
 	CommitmentsByID(ctx context.Context, ids []string) ([]CanonicalCommitment, error)
+	// AgreementsByKey returns the canonical agreements that have one of
+	// keys among the keys their Keyer gave them (none for no keys).
+	AgreementsByKey(ctx context.Context, keys []string) ([]CanonicalAgreement, error)
+	// CommitmentsByKey returns the canonical commitments that have one of
+	// keys among the keys their Keyer gave them (none for no keys).
+	CommitmentsByKey(ctx context.Context, keys []string) ([]CanonicalCommitment, error)
+}
+
+// Keyer is a Tracker whose look-ups go through keys: the store keeps the
+// keys the Keyer gives every canonical record it writes, in an index, and
+// TrackingView.AgreementsByKey and CommitmentsByKey find records by them.
+// A Keyer asks the store for the keys a new document's records could
+// share with the ones they match, so that a transaction reads a handful
+// of records however large the store grows.
+type Keyer interface {
+	// KeyScheme names the way keys are made. When it differs from the
+	// scheme of the stored keys (or a store has none yet), the store
+	// rebuilds the keys of every canonical record in the next write.
+	KeyScheme() string
+	AgreementKeys(a CanonicalAgreement) []string
+	CommitmentKeys(c CanonicalCommitment) []string
 }
 
 // TrackingUpdate is what a Tracker changes. Each canonical record listed
@@ -59,6 +73,8 @@ type CanonicalAgreement struct {
 	Kind    string         `json:"kind,omitempty"`
 	Date    string         `json:"date,omitempty"`
 	Parties []sitrep.Actor `json:"parties"`
+	// Aliases are the other names reports gave it.
+	Aliases []string `json:"aliases,omitempty"`
 	// Status and Score are the current ones (Score 0-3: not started,
 	// minimal, intermediate, full implementation).
 	Status string              `json:"status"`

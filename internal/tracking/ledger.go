@@ -65,12 +65,7 @@ type Links struct {
 func (l *Ledger) Add(x *sitrep.Extraction) Links {
 	links := Links{Agreements: map[string]string{}, Commitments: map[string]string{}}
 	dup := x.Document.DuplicateOf != nil && *x.Document.DuplicateOf != ""
-	docCountries := map[string]bool{}
-	for _, e := range x.Entities {
-		if e.Country != "" && (e.Type == sitrep.TypeCountry || e.Type == sitrep.TypeOrg || e.Type == sitrep.TypePerson) {
-			docCountries[e.Country] = true
-		}
-	}
+	docCountries := documentCountries(x)
 	for _, a := range x.Agreements {
 		ca := l.matchAgreement(a)
 		if ca == nil && a.Date == nil && len(countries(a.Parties)) == 0 {
@@ -113,11 +108,42 @@ func (l *Ledger) Add(x *sitrep.Extraction) Links {
 	return links
 }
 
+// newerThan breaks ties between two canonical records that match a
+// report equally well: the one last heard of wins (its latest step is
+// later), then the smaller id, so that the choice does not depend on the
+// order the records were read in (a store reads them by key, a Ledger
+// keeps them in order of creation).
+func newerThan(id string, tl []sitrep.StatusStep, otherID string, other []sitrep.StatusStep) bool {
+	a, b := lastStepDate(tl), lastStepDate(other)
+	if a != b {
+		return a > b
+	}
+	return id < otherID
+}
+
+func lastStepDate(tl []sitrep.StatusStep) string {
+	if n := len(tl); n > 0 && tl[n-1].Date != nil {
+		return *tl[n-1].Date
+	}
+	return ""
+}
+
+// documentCountries are the countries of the document's countries,
+// organisations and people.
+func documentCountries(x *sitrep.Extraction) map[string]bool {
+	m := map[string]bool{}
+	for _, e := range x.Entities {
+		if e.Country != "" && (e.Type == sitrep.TypeCountry || e.Type == sitrep.TypeOrg || e.Type == sitrep.TypePerson) {
+			m[e.Country] = true
+		}
+	}
+	return m
+}
+
 // latestAmong is the canonical agreement of a compatible kind whose parties
 // are all among countries, most recently updated first.
 func (l *Ledger) latestAmong(kind string, docCountries map[string]bool) *CanonAgreement {
 	var best *CanonAgreement
-	bestDate := ""
 	for _, ca := range l.Agreements {
 		if kind != ca.Kind {
 			continue
@@ -126,12 +152,8 @@ func (l *Ledger) latestAmong(kind string, docCountries map[string]bool) *CanonAg
 		if len(ps) == 0 || !subset(ps, docCountries) {
 			continue
 		}
-		last := ""
-		if n := len(ca.Timeline); n > 0 && ca.Timeline[n-1].Date != nil {
-			last = *ca.Timeline[n-1].Date
-		}
-		if best == nil || last > bestDate {
-			best, bestDate = ca, last
+		if best == nil || newerThan(ca.ID, ca.Timeline, best.ID, best.Timeline) {
+			best = ca
 		}
 	}
 	return best
@@ -244,7 +266,7 @@ func (l *Ledger) matchAgreement(a sitrep.Agreement) *CanonAgreement {
 			score += 0.5
 		}
 		score += jaccard(topicWords(a.Name), topicWords(ca.Name+" "+strings.Join(ca.Aliases, " ")))
-		if score >= 0.5 && score > bestScore {
+		if score >= 0.5 && (score > bestScore || score == bestScore && best != nil && newerThan(ca.ID, ca.Timeline, best.ID, best.Timeline)) {
 			best, bestScore = ca, score
 		}
 	}
@@ -417,7 +439,7 @@ func (l *Ledger) matchCommitment(c sitrep.Commitment) *CanonCommitment {
 			continue
 		}
 		s := overlapShare(w, cc.words)
-		if s >= 0.34 && s > bestScore {
+		if s >= 0.34 && (s > bestScore || s == bestScore && best != nil && newerThan(cc.ID, cc.Timeline, best.ID, best.Timeline)) {
 			best, bestScore = cc, s
 		}
 	}

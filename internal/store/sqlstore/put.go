@@ -626,6 +626,12 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 	if row.dupOf != "" {
 		tx.Document.DuplicateOf = sitrep.StrPtr(row.dupOf)
 	}
+	keyer, keyed := t.s.tracker.(store.Keyer)
+	if keyed {
+		if err := t.ensureKeys(keyer); err != nil {
+			return err
+		}
+	}
 	view := &trackingView{t: t, agreementSteps: map[string][]sitrep.StatusStep{}, commitmentSteps: map[string][]sitrep.StatusStep{}}
 	up, err := t.s.tracker.Track(t.ctx, view, &tx)
 	if err != nil {
@@ -666,11 +672,21 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 		if err := t.saveCanonicalAgreement(a, prev, read); err != nil {
 			return err
 		}
+		if keyed {
+			if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, keyer.AgreementKeys(a)); err != nil {
+				return err
+			}
+		}
 	}
 	for _, c := range up.Commitments {
 		prev, read := view.commitmentSteps[c.ID]
 		if err := t.saveCanonicalCommitment(c, prev, read); err != nil {
 			return err
+		}
+		if keyed {
+			if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, keyer.CommitmentKeys(c)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -702,12 +718,16 @@ func (t *txn) saveCanonicalAgreement(a store.CanonicalAgreement, prev []sitrep.S
 	for _, p := range a.Parties {
 		codes = append(codes, p.Code, p.Country)
 	}
+	aliases, err := json.Marshal(nonNilStrings(a.Aliases))
+	if err != nil {
+		return fmt.Errorf("encode aliases: %w", err)
+	}
 	first, last := stepDates(a.Steps)
-	if _, err := t.exec(`INSERT INTO canonical_agreements (id, name, kind, date, party_codes, parties, status, score, first_date, last_date)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	if _, err := t.exec(`INSERT INTO canonical_agreements (id, name, kind, date, party_codes, parties, aliases, status, score, first_date, last_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, date = excluded.date, party_codes = excluded.party_codes,
-			parties = excluded.parties, status = excluded.status, score = excluded.score, first_date = excluded.first_date, last_date = excluded.last_date`,
-		a.ID, a.Name, a.Kind, a.Date, codeList(codes), string(parties), a.Status, a.Score, first, last); err != nil {
+			parties = excluded.parties, aliases = excluded.aliases, status = excluded.status, score = excluded.score, first_date = excluded.first_date, last_date = excluded.last_date`,
+		a.ID, a.Name, a.Kind, a.Date, codeList(codes), string(parties), string(aliases), a.Status, a.Score, first, last); err != nil {
 		return err
 	}
 	return t.saveSteps("agreement_steps", "agreement_id", a.ID, a.Steps, prev, read)
@@ -782,6 +802,13 @@ func stepDates(steps []sitrep.StatusStep) (string, string) {
 	return first, last
 }
 
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 func nonNilActors(a []sitrep.Actor) []sitrep.Actor {
 	if a == nil {
 		return []sitrep.Actor{}
@@ -810,27 +837,6 @@ func strArgs(l []string) []any {
 	return out
 }
 
-// likeCodes is a condition on a |A|B| column matching any of codes.
-func likeCodes(cols []string, codes []string) (string, []any) {
-	var conds []string
-	var args []any
-	for _, c := range codes {
-		for _, col := range cols {
-			conds = append(conds, col+" LIKE ?")
-			args = append(args, "%|"+c+"|%")
-		}
-	}
-	return strings.Join(conds, " OR "), args
-}
-
-func (v *trackingView) Agreements(ctx context.Context, codes []string) ([]store.CanonicalAgreement, error) {
-	if len(codes) == 0 {
-		return v.agreements(ctx, "", nil)
-	}
-	c, args := likeCodes([]string{"party_codes"}, codes)
-	return v.agreements(ctx, c, args)
-}
-
 func (v *trackingView) AgreementsByID(ctx context.Context, ids []string) ([]store.CanonicalAgreement, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -838,20 +844,48 @@ func (v *trackingView) AgreementsByID(ctx context.Context, ids []string) ([]stor
 	return v.agreements(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
 }
 
+func (v *trackingView) AgreementsByKey(ctx context.Context, keys []string) ([]store.CanonicalAgreement, error) {
+	ids, err := v.t.idsByKey("agreement_keys", "agreement_id", keys)
+	if err != nil {
+		return nil, err
+	}
+	return v.AgreementsByID(ctx, ids)
+}
+
 func (v *trackingView) agreements(ctx context.Context, where string, args []any) ([]store.CanonicalAgreement, error) {
-	q := `SELECT id, name, kind, date, parties, status, score FROM canonical_agreements`
+	out, err := v.t.agreementHeads(where, args)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	steps, err := v.t.timelines("agreement_steps", "agreement_id", ids, v.agreementSteps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Steps = steps[out[i].ID]
+	}
+	return out, nil
+}
+
+// agreementHeads reads canonical agreements without their steps.
+func (t *txn) agreementHeads(where string, args []any) ([]store.CanonicalAgreement, error) {
+	q := `SELECT id, name, kind, date, parties, aliases, status, score FROM canonical_agreements`
 	if where != "" {
 		q += " WHERE " + where
 	}
-	rows, err := v.t.query(q+" ORDER BY id", args...)
+	rows, err := t.query(q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read canonical agreements: %w", err)
 	}
 	var out []store.CanonicalAgreement
 	for rows.Next() {
 		var a store.CanonicalAgreement
-		var parties string
-		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &a.Date, &parties, &a.Status, &a.Score); err != nil {
+		var parties, aliases string
+		if err := rows.Scan(&a.ID, &a.Name, &a.Kind, &a.Date, &parties, &aliases, &a.Status, &a.Score); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -859,36 +893,14 @@ func (v *trackingView) agreements(ctx context.Context, where string, args []any)
 			rows.Close()
 			return nil, fmt.Errorf("canonical agreement %s: %w", a.ID, err)
 		}
+		if err := json.Unmarshal([]byte(aliases), &a.Aliases); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("canonical agreement %s aliases: %w", a.ID, err)
+		}
 		out = append(out, a)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(out))
-	for i := range out {
-		ids[i] = out[i].ID
-	}
-	steps, err := v.t.stepsOf("agreement_steps", "agreement_id", ids)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Steps = steps[out[i].ID]
-		if out[i].Steps == nil {
-			out[i].Steps = []sitrep.StatusStep{}
-		}
-		v.agreementSteps[out[i].ID] = append([]sitrep.StatusStep(nil), out[i].Steps...)
-	}
-	return out, nil
-}
-
-func (v *trackingView) Commitments(ctx context.Context, codes []string) ([]store.CanonicalCommitment, error) {
-	if len(codes) == 0 {
-		return v.commitments(ctx, "", nil)
-	}
-	c, args := likeCodes([]string{"by_code", "to_code"}, codes)
-	return v.commitments(ctx, c, args)
+	return out, rows.Err()
 }
 
 func (v *trackingView) CommitmentsByID(ctx context.Context, ids []string) ([]store.CanonicalCommitment, error) {
@@ -898,12 +910,40 @@ func (v *trackingView) CommitmentsByID(ctx context.Context, ids []string) ([]sto
 	return v.commitments(ctx, "id IN ("+placeholders(len(ids))+")", strArgs(ids))
 }
 
+func (v *trackingView) CommitmentsByKey(ctx context.Context, keys []string) ([]store.CanonicalCommitment, error) {
+	ids, err := v.t.idsByKey("commitment_keys", "commitment_id", keys)
+	if err != nil {
+		return nil, err
+	}
+	return v.CommitmentsByID(ctx, ids)
+}
+
 func (v *trackingView) commitments(ctx context.Context, where string, args []any) ([]store.CanonicalCommitment, error) {
+	out, err := v.t.commitmentHeads(where, args)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	steps, err := v.t.timelines("commitment_steps", "commitment_id", ids, v.commitmentSteps)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Steps = steps[out[i].ID]
+	}
+	return out, nil
+}
+
+// commitmentHeads reads canonical commitments without their steps.
+func (t *txn) commitmentHeads(where string, args []any) ([]store.CanonicalCommitment, error) {
 	q := `SELECT id, kind, by_actor, to_actor, what, status, agreement_id FROM canonical_commitments`
 	if where != "" {
 		q += " WHERE " + where
 	}
-	rows, err := v.t.query(q+" ORDER BY id", args...)
+	rows, err := t.query(q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("read canonical commitments: %w", err)
 	}
@@ -926,25 +966,120 @@ func (v *trackingView) commitments(ctx context.Context, where string, args []any
 		out = append(out, c)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	return out, rows.Err()
+}
+
+// idsByKey returns the sorted ids of the records that have one of keys in
+// a key table, a fixed number of keys per query (one prepared statement).
+func (t *txn) idsByKey(table, col string, keys []string) ([]string, error) {
+	const chunk = 64
+	seen := map[string]bool{}
+	for len(keys) > 0 {
+		n := min(len(keys), chunk)
+		args := make([]any, chunk)
+		for i := range args {
+			args[i] = keys[min(i, n-1)]
+		}
+		rows, err := t.query(`SELECT `+col+` FROM `+table+` WHERE key IN (`+placeholders(chunk)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", table, err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			seen[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		keys = keys[n:]
 	}
-	ids := make([]string, len(out))
-	for i := range out {
-		ids[i] = out[i].ID
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
 	}
-	steps, err := v.t.stepsOf("commitment_steps", "commitment_id", ids)
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// saveKeys replaces the look-up keys of one canonical record.
+func (t *txn) saveKeys(table, col, id string, keys []string) error {
+	if _, err := t.exec(`DELETE FROM `+table+` WHERE `+col+` = ?`, id); err != nil {
+		return err
+	}
+	var rows [][]any
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if k != "" && !seen[k] {
+			seen[k] = true
+			rows = append(rows, []any{k, id})
+		}
+	}
+	return t.insertRows(`INSERT INTO `+table+` (key, `+col+`)`, rows, `ON CONFLICT DO NOTHING`)
+}
+
+// keySchemeName is the store_meta row of the tracker's key scheme.
+const keySchemeName = "tracking_keys"
+
+// ensureKeys rebuilds the look-up keys of every canonical record when the
+// Keyer's scheme is not the one they were made with: a store made before
+// the keys existed, or a tracker whose rules changed.
+func (t *txn) ensureKeys(k store.Keyer) error {
+	var have string
+	err := t.queryRow(`SELECT value FROM store_meta WHERE name = ?`, keySchemeName).Scan(&have)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read the tracking key scheme: %w", err)
+	}
+	if have == k.KeyScheme() {
+		return nil
+	}
+	for _, q := range []string{`DELETE FROM agreement_keys`, `DELETE FROM commitment_keys`} {
+		if _, err := t.exec(q); err != nil {
+			return fmt.Errorf("rebuild tracking keys: %w", err)
+		}
+	}
+	agrs, err := t.agreementHeads("", nil)
+	if err != nil {
+		return err
+	}
+	for _, a := range agrs {
+		if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, k.AgreementKeys(a)); err != nil {
+			return fmt.Errorf("rebuild tracking keys: %w", err)
+		}
+	}
+	coms, err := t.commitmentHeads("", nil)
+	if err != nil {
+		return err
+	}
+	for _, c := range coms {
+		if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, k.CommitmentKeys(c)); err != nil {
+			return fmt.Errorf("rebuild tracking keys: %w", err)
+		}
+	}
+	if _, err := t.exec(`INSERT INTO store_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, keySchemeName, k.KeyScheme()); err != nil {
+		return fmt.Errorf("record the tracking key scheme: %w", err)
+	}
+	return nil
+}
+
+// timelines reads the steps of canonical records (an empty timeline for
+// a record without steps) and remembers a copy of each in read.
+func (t *txn) timelines(table, col string, ids []string, read map[string][]sitrep.StatusStep) (map[string][]sitrep.StatusStep, error) {
+	steps, err := t.stepsOf(table, col, ids)
 	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		out[i].Steps = steps[out[i].ID]
-		if out[i].Steps == nil {
-			out[i].Steps = []sitrep.StatusStep{}
+	for _, id := range ids {
+		if steps[id] == nil {
+			steps[id] = []sitrep.StatusStep{}
 		}
-		v.commitmentSteps[out[i].ID] = append([]sitrep.StatusStep(nil), out[i].Steps...)
+		read[id] = append([]sitrep.StatusStep(nil), steps[id]...)
 	}
-	return out, nil
+	return steps, nil
 }
 
 // stepsOf reads the status steps of canonical records in the

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"Periods", testPeriods},
 		{"Search", testSearch},
 		{"Tracking", testTracking},
+		{"TrackingKeys", testTrackingKeys},
 		{"Feeds", testFeeds},
 		{"DumpRestore", testDumpRestore},
 		{"Concurrent", testConcurrent},
@@ -669,6 +670,109 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// keyTracker is a store.Keyer that keys agreements by kind and
+// commitments by giver, under a scheme the test can change, and records
+// the canonical ids each document's keys found.
+type keyTracker struct {
+	mu     sync.Mutex
+	scheme string
+	found  map[string][]string // document id -> ids found by key
+}
+
+func (k *keyTracker) KeyScheme() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.scheme
+}
+
+func (k *keyTracker) AgreementKeys(a store.CanonicalAgreement) []string {
+	return []string{k.KeyScheme() + "|" + a.Kind}
+}
+
+func (k *keyTracker) CommitmentKeys(c store.CanonicalCommitment) []string {
+	return []string{k.KeyScheme() + "|" + c.By.Country}
+}
+
+func (k *keyTracker) Track(ctx context.Context, view store.TrackingView, x *sitrep.Extraction) (*store.TrackingUpdate, error) {
+	var akeys, ckeys []string
+	for _, a := range x.Agreements {
+		akeys = append(akeys, k.KeyScheme()+"|"+a.Kind)
+	}
+	for _, c := range x.Commitments {
+		ckeys = append(ckeys, k.KeyScheme()+"|"+c.By.Country)
+	}
+	agrs, err := view.AgreementsByKey(ctx, akeys)
+	if err != nil {
+		return nil, err
+	}
+	coms, err := view.CommitmentsByKey(ctx, ckeys)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, a := range agrs {
+		if len(a.Steps) == 0 {
+			return nil, fmt.Errorf("agreement %s found by key without its steps", a.ID)
+		}
+		ids = append(ids, a.ID)
+	}
+	for _, c := range coms {
+		ids = append(ids, c.ID)
+	}
+	k.mu.Lock()
+	k.found[x.Document.ID] = ids
+	k.mu.Unlock()
+	return store.GroupingTracker{}.Track(ctx, view, x)
+}
+
+// testTrackingKeys: a Keyer tracker finds canonical records by the keys
+// it gave them, and finds nothing by other keys; when its key scheme
+// changes, the store rebuilds the keys of the records already stored.
+func testTrackingKeys(t *testing.T, open Opener) {
+	k := &keyTracker{scheme: "one", found: map[string][]string{}}
+	s := open(t, k)
+	tur := sitrep.Actor{Name: "Turkey", Code: "TUR", Country: "TUR"}
+	syr := sitrep.Actor{Name: "Syria", Code: "SYR", Country: "SYR"}
+	doc := func(id, date, sentence, kind string, by, to sitrep.Actor) *sitrep.Extraction {
+		x := Doc(id, "Levant Wire", date, sentence)
+		x.Agreements = append(x.Agreements, sitrep.Agreement{ID: "a1", Name: kind + " on " + id, Kind: kind, Parties: []sitrep.Actor{tur, syr},
+			Monitors: []sitrep.Actor{}, Provisions: []string{}, Status: "signed",
+			Evidence: []sitrep.StatusStep{{Status: "signed", Sentence: 0, Evidence: sentence, Start: 0, End: len(sentence)}}})
+		x.Commitments = append(x.Commitments, sitrep.Commitment{ID: "c1", Kind: "pledge", By: by, To: to, What: "border patrols " + id, Status: "pledged", Sentence: 0})
+		return x
+	}
+	put(t, s, doc("k1", "2025-03-01", "Ankara and Damascus initialled a memorandum on joint border patrols along the Euphrates.", "memorandum", tur, syr))
+	put(t, s, doc("k2", "2025-03-02", "The two governments agreed a truce for the northern countryside after a week of shelling.", "ceasefire", syr, tur))
+	if got := k.found["k2"]; len(got) != 0 {
+		t.Fatalf("a ceasefire pledged by Syria found %v by key, want nothing", got)
+	}
+	put(t, s, doc("k3", "2025-03-09", "A second memorandum extended the patrols to the villages west of the river crossing.", "memorandum", tur, syr))
+	ags, err := s.Agreements(ctx, store.AgreementFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	canon := map[string]string{} // kind -> canonical id
+	for _, a := range ags {
+		canon[a.Kind] = a.ID
+	}
+	cs, err := s.Commitments(ctx, store.CommitmentFilter{By: "TUR"})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("commitments by TUR: %+v %v", cs, err)
+	}
+	got := strings.Join(k.found["k3"], " ")
+	if !strings.Contains(got, canon["memorandum"]) || strings.Contains(got, canon["ceasefire"]) || !strings.Contains(got, cs[0].Canonical) {
+		t.Fatalf("k3 found %q by key, want the memorandum %s and Turkey's commitment %s, not the ceasefire %s", got, canon["memorandum"], cs[0].Canonical, canon["ceasefire"])
+	}
+	// a new scheme: the next write rebuilds the keys of k1-k3's records
+	k.mu.Lock()
+	k.scheme = "two"
+	k.mu.Unlock()
+	put(t, s, doc("k4", "2025-03-20", "Officials from both capitals reviewed the ceasefire line at a meeting in a border town.", "ceasefire", syr, tur))
+	if got := strings.Join(k.found["k4"], " "); !strings.Contains(got, canon["ceasefire"]) || strings.Contains(got, canon["memorandum"]) {
+		t.Fatalf("after a new key scheme k4 found %q, want the ceasefire %s only", got, canon["ceasefire"])
+	}
 }
 
 func testFeeds(t *testing.T, open Opener) {
