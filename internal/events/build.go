@@ -48,6 +48,18 @@ func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 		if prepositions[t.Key] && t.Key != "of" {
 			break
 		}
+		if kind, ok := possessivePronouns[t.Key]; ok {
+			// "its air strike that killed seven aid workers": the
+			// pronoun's antecedent made the strike; "his arrest" names
+			// the one who suffers it
+			if code, ok := c.table.Lookup(h.pat.Code); ok && code.PLOVER == "COERCE" {
+				break
+			}
+			if m, ok := c.resolvePronoun(st, s, j, kind); ok {
+				return side{m: m, ok: true, inferred: true}
+			}
+			break
+		}
 		mi := s.byTok[j]
 		if mi < 0 {
 			continue
@@ -63,6 +75,8 @@ func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 	return side{}
 }
 
+var possessivePronouns = map[string]string{"its": "thing", "their": "thing", "his": "person", "her": "person"}
+
 func determinerOrAdj(k string) bool {
 	switch k {
 	case "the", "a", "an", "its", "their", "his", "her", "both", "all", "several", "other", "neighbouring", "neighboring", "northern", "southern", "eastern", "western", "central":
@@ -72,29 +86,77 @@ func determinerOrAdj(k string) bool {
 }
 
 // between finds "between X and Y" right after a nominal trigger.
-func (c *Coder) between(s *sentence, h hit) (side, side, bool) {
+func (c *Coder) between(st *docState, s *sentence, h hit) (side, side, bool) {
 	for j := h.trigger + 1; j < len(s.toks) && j <= h.t1+4; j++ {
 		if s.toks[j].Key != "between" {
 			continue
 		}
-		var found []actors.Mention
-		for k := j + 1; k < len(s.toks) && k < j+12 && len(found) < 2; k++ {
-			if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
-				found = append(found, s.mentions[mi])
-				k = s.mentions[mi].Tok1 - 1
-			}
-		}
-		if len(found) == 2 {
-			return side{m: found[0], ok: true}, side{m: found[1], ok: true}, true
+		if a, b, ok := c.betweenAt(st, s, j); ok {
+			return side{m: a, ok: true}, side{m: b, ok: true}, true
 		}
 	}
 	return side{}, side{}, false
+}
+
+// betweenAt reads the two actors of "between X and Y" whose preposition is
+// token j; "between the two countries" and "between both sides" name the
+// last two actors of different countries.
+func (c *Coder) betweenAt(st *docState, s *sentence, j int) (actors.Mention, actors.Mention, bool) {
+	var found []actors.Mention
+	for k := j + 1; k < len(s.toks) && k < j+12 && len(found) < 2; k++ {
+		if s.toks[k].Kind == 'p' && s.toks[k].Key != "'s" && s.toks[k].Key != "-" {
+			break
+		}
+		if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+			found = append(found, s.mentions[mi])
+			k = s.mentions[mi].Tok1 - 1
+		}
+	}
+	if len(found) == 2 {
+		return found[0], found[1], true
+	}
+	if len(found) == 0 && j+2 < len(s.toks) && (s.toks[j+1].Key == "the" && s.toks[j+2].Key == "two" || s.toks[j+1].Key == "both") {
+		if m, ok := c.lastPair(st, s, j); ok {
+			return st.pairFirst, m, true
+		}
+	}
+	return actors.Mention{}, actors.Mention{}, false
+}
+
+// parties are the sides a mediator stands between (CAMEO 045): "between X
+// and Y" anywhere in the sentence, else the subjects of the clause the
+// mediated deal belongs to ("Israel and Iran agreed to a ceasefire
+// brokered by Washington").
+func (c *Coder) parties(st *docState, s *sentence, h hit, mediator actors.Mention) []actors.Mention {
+	for j, t := range s.toks {
+		if t.Key != "between" {
+			continue
+		}
+		if a, b, ok := c.betweenAt(st, s, j); ok {
+			return []actors.Mention{a, b}
+		}
+	}
+	for _, m := range s.mentions {
+		if m.Tok0 >= h.trigger {
+			break
+		}
+		if !usable(m) || m.Kind == actors.MPlace || m.Locative || m.Role == "modifier" || prepBefore(s, m) != "" || m.Country == mediator.Country {
+			continue
+		}
+		return append([]actors.Mention{m}, coordinatedRight(s, m)...)
+	}
+	return nil
 }
 
 // afterPrep finds the actor introduced by preposition p after the trigger.
 func (c *Coder) afterPrep(s *sentence, h hit, p string) side {
 	end := clauseEnd(s, h.trigger)
 	for j := h.trigger + 1; j < end && j < h.trigger+14; j++ {
+		if s.toks[j].Key == "," && j >= h.t1 {
+			// "after days of fighting, under a truce brokered by Egypt": a
+			// phrase after a comma belongs to another head
+			break
+		}
 		if s.toks[j].Key != p {
 			continue
 		}
@@ -124,7 +186,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	var srcs []actors.Mention
 	if h.pat.Kind == 'N' {
 		src = c.nominalSource(st, s, h)
-		if a, b, ok := c.between(s, h); ok {
+		if a, b, ok := c.between(st, s, h); ok {
 			// "clashes between Druze fighters and Bedouin tribes"
 			src, tgt = a, b
 		}
@@ -160,29 +222,7 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			tgt = c.object(s, h.t1, assault, aid, src.m)
 		}
 	} else if passive(s, h.trigger) {
-		// "Damascus was hit by Israeli air strikes": the agent follows "by"
-		tgt = c.subject(st, s, h.trigger, nil)
-		if !tgt.ok {
-			// "jets have been delivered to Ukraine by Denmark": the recipient follows
-			tgt = c.object(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1})
-			if tgt.ok && prepBefore(s, tgt.m) == "by" {
-				tgt = side{}
-			}
-		}
-		for j := h.trigger + 1; j < clauseEnd(s, h.trigger+1) && j < h.t1+8; j++ {
-			if s.toks[j].Key == "by" {
-				for k := j + 1; k < len(s.toks) && k < j+7; k++ {
-					if mi := s.byTok[k]; mi >= 0 {
-						m := s.mentions[mi]
-						if usable(m) || m.Kind == "demonym" {
-							src = side{m: m, ok: true, via: "by"}
-							break
-						}
-					}
-				}
-				break
-			}
-		}
+		src, tgt = c.passiveSides(st, s, h, code)
 	} else {
 		src = c.subject(st, s, h.trigger, nil)
 		if h.targetAt >= 0 {
@@ -206,6 +246,13 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			srcs = append(srcs, coordinatedRight(s, src.m)...)
 		}
 	}
+	// a mediator acts between the parties of the deal it brokers
+	var tgts []actors.Mention
+	if strings.HasPrefix(code.Code, "045") && len(srcs) > 0 {
+		if ps := c.parties(st, s, h, srcs[0]); len(ps) > 0 && (!tgt.ok || sameCountry(ps, tgt.m)) {
+			tgts = ps
+		}
+	}
 	modality, _ := c.modality(s, h, 0)
 	// reported speech: the announcer is the other side of a request or offer
 	rep, hasRep := c.reporter(st, s, h.trigger)
@@ -220,6 +267,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	// PLOVER: a planned consultation, support, cooperation or aid is an
 	// intention to do it (AGREE)
+	// the act, not the intention to it, decides whether it is domestic
+	// ("Cuba said it would release 553 prisoners")
+	act := code.PLOVER
 	if modality == sitrep.ModalityPlanned {
 		if to := c.intents.For(h.pat.Code); to != "" {
 			if ic, ok := c.table.Lookup(to); ok {
@@ -241,14 +291,34 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	// no target in the text: a domestic act happens to the country where the
 	// sentence places it, else to the actor's own country (PLOVER codes the
 	// recipient of "protesters rallied in Tbilisi" as Georgia)
-	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && domestic[code.PLOVER] {
-		if pl, ok := c.placeIn(s); ok && code.PLOVER != "CONCEDE" {
+	if !tgt.ok && h.adjunct {
+		// "launched an invasion of Ukraine, striking cities across the
+		// country", "cut ties with Morocco, accusing its neighbour of ...":
+		// a participle without an object of its own acts on the object of
+		// the verb before it, or elaborates that verb
+		v := c.sharedSubjectVerb(s, h.trigger, clauseStart(s, h.trigger))
+		if v < 0 || len(srcs) == 0 {
+			return nil
+		}
+		if tgt = c.object(s, v+1, assault, aid, srcs[0]); !tgt.ok || tgt.m.Tok0 >= h.trigger || tgt.m.Country == srcs[0].Country {
+			return nil
+		}
+		tgt.inferred = true
+	}
+	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && domestic[act] {
+		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" {
 			tgt = side{m: pl, ok: true, inferred: true}
 		} else {
 			own := src.m
 			own.Entity = -1
 			tgt = side{m: own, ok: true, inferred: true}
 		}
+	}
+	// "Russia and Ukraine agreed in Istanbul", "Chinese and Russian warships
+	// held joint drills in the Sea of Japan": several subjects of a
+	// two-sided act do it with each other, not with the place they meet
+	if tgt.ok && len(srcs) > 1 && twoSided[code.PLOVER] && (tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || contextual(tgt.m)) {
+		tgt = side{}
 	}
 	// "The United States and Ukraine signed an agreement giving Washington ...":
 	// an object that is one of several subjects is no target; the subjects pair up
@@ -262,6 +332,14 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	var pairs [][2]actors.Mention
 	switch {
+	case len(tgts) > 0:
+		for _, m := range srcs {
+			for _, t := range tgts {
+				if m.Country != t.Country {
+					pairs = append(pairs, [2]actors.Mention{m, t})
+				}
+			}
+		}
 	case tgt.ok:
 		// "recalled its ambassadors to the United States and Australia"
 		tgts := append([]actors.Mention{tgt.m}, coordinatedRight(s, tgt.m)...)
@@ -316,6 +394,86 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		out = append(out, ev)
 	}
 	return out
+}
+
+// twoSided are the acts PLOVER codes without a direction.
+var twoSided = map[string]bool{"CONSULT": true, "AGREE": true, "COOPERATE": true}
+
+// sameCountry reports whether one of ms shares m's country.
+func sameCountry(ms []actors.Mention, m actors.Mention) bool {
+	for _, o := range ms {
+		if o.Country != "" && o.Country == m.Country {
+			return true
+		}
+	}
+	return false
+}
+
+// passiveSides finds the actors of a passive verb: the subject suffers the
+// act, the agent follows "by" ("Damascus was hit by Israeli air strikes").
+func (c *Coder) passiveSides(st *docState, s *sentence, h hit, code *Code) (side, side) {
+	assault, aid := code.Quad == 4, code.PLOVER == "AID"
+	tgt := c.subject(st, s, h.trigger, nil)
+	if !tgt.ok {
+		// "jets have been delivered to Ukraine by Denmark": the recipient follows
+		tgt = c.object(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1})
+		if tgt.ok && prepBefore(s, tgt.m) == "by" {
+			tgt = side{}
+		}
+	}
+	if src, by := c.passiveAgent(s, h); by {
+		// an agent the text names but the dictionaries do not ("by a
+		// war monitor") is not to be guessed
+		return src, tgt
+	}
+	if !tgt.ok {
+		return side{}, tgt
+	}
+	// no agent: who acted is read from the kind of act
+	switch code.PLOVER {
+	case "AID", "MOBILIZE":
+		// "U.S. ground troops would be sent to Ukraine": what is sent
+		// belongs to the sender; the destination is the recipient
+		if k := tgt.m.Kind; k == actors.MGroup || k == actors.MOrg {
+			return tgt, c.object(s, h.trigger+1, assault, aid, tgt.m)
+		}
+	case "SANCTION":
+		// "Gabon was suspended from the African Union"
+		if from := c.afterPrep(s, h, "from"); from.ok && from.m.Kind == actors.MOrg && from.m.Country != tgt.m.Country {
+			return from, tgt
+		}
+	case "COERCE", "ACCUSE":
+		// "X was placed under house arrest", "X was detained in
+		// Yekaterinburg": the authorities of the place where it
+		// happened, else of X's own country
+		own := tgt.m
+		if pl, ok := c.placeIn(s); ok {
+			own = pl
+		}
+		own.Entity = -1
+		return side{m: own, ok: true, inferred: true}, tgt
+	}
+	return side{}, tgt
+}
+
+// passiveAgent finds the agent of a passive verb after "by"; by reports
+// whether the clause has a "by" phrase at all.
+func (c *Coder) passiveAgent(s *sentence, h hit) (agent side, by bool) {
+	for j := h.trigger + 1; j < clauseEnd(s, h.trigger+1) && j < h.t1+8; j++ {
+		if s.toks[j].Key != "by" {
+			continue
+		}
+		for k := j + 1; k < len(s.toks) && k < j+7; k++ {
+			if mi := s.byTok[k]; mi >= 0 {
+				m := s.mentions[mi]
+				if usable(m) || m.Kind == "demonym" {
+					return side{m: m, ok: true, via: "by"}, true
+				}
+			}
+		}
+		return side{}, true
+	}
+	return side{}, false
 }
 
 // placeIn is the first place or locative mention of the sentence with a country.

@@ -80,6 +80,17 @@ func passive(s *sentence, i int) bool {
 	return false
 }
 
+// passiveAux returns the index of the form of "be" of the passive verb at
+// i, or -1.
+func passiveAux(s *sentence, i int) int {
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		if beForms[s.toks[j].Key] {
+			return j
+		}
+	}
+	return -1
+}
+
 // clauseStart is the first token of the clause holding token i: after a
 // semicolon, a colon or a quotation mark.
 func clauseStart(s *sentence, i int) int {
@@ -117,6 +128,14 @@ func clauseEnd(s *sentence, i int) int {
 // pronouns resolved.
 func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]bool) side {
 	start := clauseStart(s, i)
+	if v := c.sharedSubjectVerb(s, i, start); v >= 0 {
+		// "Thailand recalled its ambassador and expelled Cambodia's envoy",
+		// "Israeli troops opened fire ..., killing 22 people": the verb
+		// shares the subject of the verb before it
+		if sub := c.subject(st, s, v, allowPrep); sub.ok {
+			return sub
+		}
+	}
 	for j := i - 1; j >= start; j-- {
 		t := s.toks[j]
 		if t.Key == "," {
@@ -181,9 +200,64 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		if p := prepBefore(s, m); p != "" && !allowPrep[p] {
 			continue
 		}
+		if contextual(m) && namesPair(s, m) {
+			// "the two leaders agreed": the last two actors named
+			if pm, ok := c.lastPair(st, s, m.NP0); ok {
+				return side{m: pm, ok: true, inferred: true, pair: true}
+			}
+		}
 		return side{m: m, ok: true}
 	}
 	return side{}
+}
+
+// namesPair reports whether a generic noun phrase counts two sides ("the
+// two leaders", "both governments").
+func namesPair(s *sentence, m actors.Mention) bool {
+	for k := m.NP0; k < m.Tok1 && k < len(s.toks); k++ {
+		if s.toks[k].Key == "two" || s.toks[k].Key == "both" {
+			return true
+		}
+	}
+	return false
+}
+
+// sharedSubjectVerb returns the trigger of the verb whose subject the verb
+// at i shares, or -1: the verb at i follows "and" (a coordinated predicate)
+// or opens a participle clause after a comma ("..., killing 22 people"),
+// and a coded verb stands before it in the clause.
+func (c *Coder) sharedSubjectVerb(s *sentence, i, start int) int {
+	j := i - 1
+	for j > start && strings.HasSuffix(s.toks[j].Key, "ly") {
+		j-- // "and then", "and also", "and quickly"
+	}
+	if j <= start {
+		return -1
+	}
+	first := false
+	switch k := s.toks[j].Key; {
+	case k == "and" || k == "then" && s.toks[j-1].Key == "and":
+	case k == "," && strings.HasSuffix(s.toks[i].Key, "ing"):
+		// a participle clause goes with the main verb, the first of the
+		// clause ("demanded that NATO impose ..., accusing the alliance")
+		first = true
+	default:
+		return -1
+	}
+	v := -1
+	for _, t := range s.verbs {
+		if t >= start && t < j && (v < 0 || !first) {
+			v = t
+		}
+	}
+	// "opened an investigation after a missile landed ..., killing two
+	// people": a subordinate clause between them has its own subject
+	for k := v + 1; v >= 0 && k < j; k++ {
+		if subordinators[s.toks[k].Key] {
+			return -1
+		}
+	}
+	return v
 }
 
 // appositionStart: when the comma at j closes an apposition ("X, commander
@@ -302,7 +376,11 @@ func (c *Coder) object(s *sentence, from int, assault, aid bool, exclude actors.
 
 func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors.Mention, skipCountry string) side {
 	end := clauseEnd(s, from)
-	for j := from; j < end && j < from+14; j++ {
+	var generic side
+	// the window counts words; a name counts as one ("29 cartel figures,
+	// including drug lord Rafael Caro Quintero, to the United States")
+	cost := 0
+	for j := from; j < end && cost < 14; j, cost = j+1, cost+1 {
 		t := s.toks[j]
 		if j > from && (t.Key == "that" || t.Key == "which" || t.Key == "who" || t.Key == "because" || t.Key == "while" || t.Key == "after" || t.Key == "as") {
 			break
@@ -325,6 +403,17 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 			continue
 		}
 		p := prepBefore(s, m)
+		if p == "of" && locativeHead(s, m) {
+			// "in the Sea of Japan", "in the city of Nara": a place
+			p = "in"
+			m.Locative = true
+		}
+		if p == "by" {
+			// "a ceasefire brokered by Washington": "by" marks the agent of
+			// a participle, never the recipient of an act
+			j = m.Tok1 - 1
+			continue
+		}
 		if (m.Kind == actors.MMetonym || m.Kind == actors.MCountry || m.Kind == actors.MPlace && m.Country != "") && (p == "to" || p == "with") {
 			// "a trip to Beijing", "talks with Moscow"
 			return side{m: m, ok: true}
@@ -343,9 +432,45 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 			j = m.Tok1 - 1
 			continue
 		}
+		if contextual(m) && m.Country == exclude.Country {
+			// "The United States imposed sanctions on dozens of companies":
+			// a generic noun took its country from the subject; an actor
+			// the text names after it is the better target
+			if !generic.ok {
+				generic = side{m: m, ok: true}
+			}
+			j = m.Tok1 - 1
+			continue
+		}
 		return side{m: m, ok: true}
 	}
-	return side{}
+	return generic
+}
+
+// locativeHead reports whether the "of" before m follows a noun phrase a
+// locative preposition opens ("in the southern province of Sweida").
+func locativeHead(s *sentence, m actors.Mention) bool {
+	of := m.Tok0 - 1
+	for of >= 0 && s.toks[of].Key != "of" {
+		of--
+	}
+	for j := of - 1; j >= 0 && j >= of-4; j-- {
+		k := s.toks[j].Key
+		if k == "in" || k == "at" || k == "near" || k == "across" || k == "over" || k == "around" {
+			return true
+		}
+		if s.toks[j].Kind == 'p' || prepositions[k] {
+			return false
+		}
+	}
+	return false
+}
+
+// contextual reports whether the mention is a generic group or
+// institution ("companies", "prisoners") whose country the recogniser
+// inferred from the context rather than read in the phrase.
+func contextual(m actors.Mention) bool {
+	return (m.Kind == actors.MGroup || m.Kind == actors.MOrg) && !m.ExplicitCountry
 }
 
 // objectAcross looks for the first actor of another country after token
@@ -423,13 +548,19 @@ func coordinatedRight(s *sentence, m actors.Mention) []actors.Mention {
 			break
 		}
 		o := s.mentions[mi]
-		if !usable(o) || o.Kind == actors.MPlace || o.Kind != m.Kind && !(isState(o) && isState(m)) {
+		if !usable(o) || o.Kind == actors.MPlace || o.Kind != m.Kind && !(isState(o) && isState(m)) && !nationsOf(o, m) {
 			break
 		}
 		out = append(out, o)
 		j = o.Tok1
 	}
 	return out
+}
+
+// nationsOf: two actors that each name their own, different country
+// coordinate whatever their kinds ("by U.S. and Jordanian military aircraft").
+func nationsOf(a, b actors.Mention) bool {
+	return a.ExplicitCountry && b.ExplicitCountry && a.Country != "" && b.Country != "" && a.Country != b.Country
 }
 
 // isState: countries and capitals coordinate with each other.
@@ -442,6 +573,11 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 	if m, ok := h.pat.Flags["modality"]; ok && m != "" {
 		return m, nil
 	}
+	if h.pat.Kind == 'N' && strings.HasSuffix(s.toks[h.trigger].Key, "ed") {
+		// "agreed to a ceasefire brokered by Washington": a participle
+		// tells what was done; the cues before it govern another verb
+		return sitrep.ModalityAsserted, nil
+	}
 	start := clauseStart(s, h.trigger)
 	if from > start && from < h.trigger {
 		start = from
@@ -452,6 +588,12 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 	for k := k0; k < k1; k++ {
 		for _, cu := range c.cues.At(s.keys, k) {
 			if k+len(cu.words) > k1 {
+				continue
+			}
+			if h.pat.Kind == 'N' && cu.kind != "negated" && k+len(cu.words) < k1-4 {
+				// "agreed to a ceasefire brokered by Washington": a cue governs
+				// the verb after it; a noun only when it modifies its phrase
+				// ("the planned talks")
 				continue
 			}
 			switch cu.kind {

@@ -76,6 +76,9 @@ type sentence struct {
 	mentions []actors.Mention
 	byTok    []int // token index -> mention index or -1
 	inDate   []bool
+	// verbs are the triggers of the verb hits, in order: the verbs whose
+	// subject a coordinated verb or a participle shares
+	verbs []int
 }
 
 func (c *Coder) prepare(si int, doc *actors.Doc, dates []sitrep.DateExpr) *sentence {
@@ -123,6 +126,9 @@ type hit struct {
 	trigger  int // token index of the trigger
 	targetAt int // token index marked by +, or -1
 	matched  int // keys matched by words and synsets (not gaps)
+	// adjunct marks a participle clause that elaborates the verb before
+	// it ("launched strikes on Iran, killing several commanders")
+	adjunct bool
 }
 
 var boundaryKeys = map[string]bool{";": true, ":": true, ".": true, "?": true, "!": true}
@@ -161,6 +167,10 @@ func (c *Coder) match(s *sentence) []hit {
 	for ki := range s.keys {
 		ids := c.patterns.trigger[s.keys[ki]]
 		var best *hit
+		aux := -1 // the auxiliary of a passive trigger
+		if len(ids) > 0 && passive(s, s.keyTok[ki]) {
+			aux = passiveAux(s, s.keyTok[ki])
+		}
 		for _, id := range ids {
 			pat := c.patterns.list[id]
 			if len(pat.Elements) > 1 && !possible(pat, s.keys, memo) {
@@ -169,11 +179,19 @@ func (c *Coder) match(s *sentence) []hit {
 			target := -1
 			gaps := 0
 			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target, &gaps)
+			if !ok && aux >= 0 && pat.Kind == 'V' {
+				// "The first F-16 fighter jets have been delivered": the
+				// object of a passive verb stands before it
+				end, ok = ki+1, c.matchPassive(s, pat, s.tokKey[aux])
+			}
 			if !ok {
 				continue
 			}
 			h := hit{pat: pat, k0: ki, k1: end, t0: s.keyTok[ki], t1: s.keyTok[end-1] + 1, trigger: s.keyTok[ki], targetAt: target, matched: end - ki - gaps}
 			if pat.Kind == 'V' && !c.verbal(s, h.trigger) {
+				continue
+			}
+			if pat.Kind == 'N' && (c.patterns.verbForm(pat, s.keys[ki]) || c.patterns.verbForm(pat, s.keys[end-1])) {
 				continue
 			}
 			if best == nil || pat.spec > best.pat.spec || (pat.spec == best.pat.spec && (h.matched > best.matched || h.matched == best.matched && h.k1-h.k0 < best.k1-best.k0)) {
@@ -197,6 +215,7 @@ func (c *Coder) match(s *sentence) []hit {
 			hits = append(hits, *best)
 		}
 	}
+	hits = dropNounVerbs(s, hits)
 	// overlapping hits: the more specific wins
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].pat.spec != hits[j].pat.spec {
@@ -205,6 +224,59 @@ func (c *Coder) match(s *sentence) []hit {
 		return hits[i].k0 < hits[j].k0
 	})
 	return hits
+}
+
+// matchPassive matches the object of a "verb * OBJECT" pattern in the
+// subject of a passive clause: the object's words must end before the
+// auxiliary at key a and start at most eight keys before it.
+func (c *Coder) matchPassive(s *sentence, pat *Pattern, a int) bool {
+	rest := pat.Elements[1:]
+	for len(rest) > 0 && rest[0].kind == elGap {
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		return false
+	}
+	for _, e := range rest {
+		if e.kind != elWord && e.kind != elSynset {
+			return false
+		}
+	}
+	start := s.tokKey[clauseStart(s, s.keyTok[a])]
+	for p := a - 1; p >= start && p >= a-8; p-- {
+		if boundaryKeys[s.keys[p]] || s.keys[p] == "," {
+			break
+		}
+		target, gaps := -1, 0
+		if end, ok := c.matchFrom(s, rest, 0, p, &target, &gaps); ok && end <= a {
+			return true
+		}
+	}
+	return false
+}
+
+// dropNounVerbs drops verb hits whose trigger is the head of a compound a
+// noun pattern matched ("border clashes escalated", "the largest aerial
+// attack"): the word is a noun there, whether or not the noun pattern finds
+// its actors.
+func dropNounVerbs(s *sentence, hits []hit) []hit {
+	out := make([]hit, 0, len(hits))
+	for _, h := range hits {
+		noun := false
+		// "militants attacked": a past form is a verb whatever pattern matched it
+		if h.pat.Kind == 'V' && !strings.HasSuffix(s.toks[h.trigger].Key, "ed") {
+			for _, n := range hits {
+				if n.pat.Kind == 'N' && n.t0 < h.trigger && h.trigger < n.t1 && (h.trigger == n.t1-1 || !n.pat.gapped()) {
+					noun = true
+					break
+				}
+			}
+		}
+		if !noun {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 var agreementNouns = map[string]bool{"agreement": true, "accord": true, "memorandum": true, "understanding": true, "deal": true, "pact": true, "treaty": true, "protocol": true, "framework": true, "talks": true, "negotiations": true, "programme": true, "program": true, "plan": true, "conference": true, "summit": true}
@@ -271,7 +343,9 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 		for skip := 0; pos+skip <= len(s.keys); skip++ {
 			if skip > 0 {
 				k := pos + skip - 1
-				if boundaryKeys[s.keys[k]] {
+				if boundaryKeys[s.keys[k]] || s.keys[k] == "," && opensParticiple(s.keys, k+1) {
+					// "stopped drinking water, escalating his hunger strike"
+					// is no "stop ... strike"; an apposition is crossed
 					break
 				}
 				t := s.keyTok[k]
@@ -331,8 +405,11 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		// the noun pattern finds no actor)
 		var coded []hit
 		var evs []sitrep.Event
-		consult := false
-		for _, h := range c.match(s) {
+		adjuncts := map[int]bool{} // trigger offsets of participle clauses
+		purposes := map[int]bool{} // trigger offsets of purpose infinitives
+		hits := c.match(s)
+		s.verbs = verbTriggers(hits)
+		for _, h := range hits {
 			overlap := false
 			for _, k := range coded {
 				if h.k0 < k.k1 && k.k0 < h.k1 {
@@ -343,27 +420,122 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 			if overlap {
 				continue
 			}
-			if consult && h.trigger > 0 && s.toks[h.trigger-1].Key == "to" {
-				// "visited Beirut to show support": the purpose of a visit
-				continue
-			}
+			h.adjunct = c.participle(s, h.trigger)
 			built := c.build(st, s, h)
 			if len(built) == 0 {
 				continue
 			}
 			coded = append(coded, h)
-			if built[0].PLOVER == "CONSULT" {
-				consult = true
+			if purpose(s, h.trigger) {
+				purposes[built[0].Trigger.Start] = true
+			}
+			if h.adjunct {
+				adjuncts[built[0].Trigger.Start] = true
 			}
 			evs = append(evs, built...)
 		}
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Trigger.Start < evs[j].Trigger.Start })
-		out = append(out, evs...)
+		evs = dropPurposes(evs, purposes)
+		out = append(out, mergeAdjuncts(evs, adjuncts)...)
 	}
 	out = c.dedup(out)
 	for i := range out {
 		out[i].ID = fmt.Sprintf("E%d", i+1)
 	}
+	return out
+}
+
+// participle reports whether the verb at i opens a participle clause after
+// a comma that shares the subject of a coded verb before it.
+func (c *Coder) participle(s *sentence, i int) bool {
+	return i > 0 && s.toks[i-1].Key == "," && strings.HasSuffix(s.toks[i].Key, "ing") && c.sharedSubjectVerb(s, i, clauseStart(s, i)) >= 0
+}
+
+// purpose reports whether the verb at i is an infinitive ("to support",
+// "to help fight").
+func purpose(s *sentence, i int) bool {
+	if i > 1 && s.toks[i-1].Key == "help" {
+		i--
+	}
+	return i > 0 && s.toks[i-1].Key == "to"
+}
+
+// movers are the acts whose purpose clause tells what was intended, not
+// what happened: "visited Beirut to show support", "sent troops to Russia
+// to support its war", "deployed troops to help fight an insurgency".
+var movers = map[string]bool{"CONSULT": true, "AID": true, "MOBILIZE": true}
+
+// dropPurposes drops the events of purpose infinitives that follow a visit,
+// a delivery or a deployment in the sentence.
+func dropPurposes(evs []sitrep.Event, purposes map[int]bool) []sitrep.Event {
+	if len(purposes) == 0 {
+		return evs
+	}
+	out := evs[:0:0]
+	for _, ev := range evs {
+		if purposes[ev.Trigger.Start] && followsMover(evs, ev) {
+			continue
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func followsMover(evs []sitrep.Event, ev sitrep.Event) bool {
+	for _, o := range evs {
+		if o.Trigger.Start < ev.Trigger.Start && movers[o.PLOVER] {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeAdjuncts folds the event of a participle clause into an earlier
+// event of the sentence with the same sides and type: "Israel launched
+// strikes on Iran, killing several commanders" is one assault.
+func mergeAdjuncts(evs []sitrep.Event, adjuncts map[int]bool) []sitrep.Event {
+	if len(adjuncts) == 0 {
+		return evs
+	}
+	out := evs[:0:0]
+	for _, ev := range evs {
+		merged := false
+		if adjuncts[ev.Trigger.Start] {
+			for i := range out {
+				o := &out[i]
+				if o.PLOVER == ev.PLOVER && actorKey(o.Source) == actorKey(ev.Source) && actorKey(o.Target) == actorKey(ev.Target) {
+					o.Mentions = append(o.Mentions, ev.Mentions...)
+					merged = true
+					break
+				}
+			}
+		}
+		if !merged {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// opensParticiple reports whether key k starts a participle clause
+// ("escalating", not "including").
+func opensParticiple(keys []string, k int) bool {
+	if k >= len(keys) {
+		return false
+	}
+	w := keys[k]
+	return strings.HasSuffix(w, "ing") && w != "including" && w != "according" && len(w) > 5
+}
+
+// verbTriggers lists the trigger tokens of the verb hits in order.
+func verbTriggers(hits []hit) []int {
+	var out []int
+	for _, h := range hits {
+		if h.pat.Kind == 'V' {
+			out = append(out, h.trigger)
+		}
+	}
+	sort.Ints(out)
 	return out
 }
 

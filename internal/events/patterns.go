@@ -44,12 +44,40 @@ type Pattern struct {
 	spec     int    // specificity: non-gap elements
 }
 
+// verbForm reports whether key, matched by a noun pattern, is a past form
+// of a verb the pattern does not spell out ("militants attacked" is no
+// "militant attack", "the military struck" no "military strike").
+func (p *Patterns) verbForm(pat *Pattern, key string) bool {
+	if !p.past[key] && !(strings.HasSuffix(key, "ed") && len(key) > 4) {
+		return false
+	}
+	for _, w := range strings.Fields(pat.Text) {
+		if text.Fold(strings.TrimPrefix(w, "=")) == key {
+			return false
+		}
+	}
+	return true
+}
+
+// gapped reports whether the pattern skips words between its elements.
+func (p *Pattern) gapped() bool {
+	for _, e := range p.Elements {
+		if e.kind == elGap {
+			return true
+		}
+	}
+	return false
+}
+
 // Patterns is the compiled pattern dictionary, indexed by trigger forms.
 type Patterns struct {
 	list    []*Pattern
 	trigger map[string][]int32
 	synsets map[string][]string
 	forms   map[string][]string // lemma -> irregular forms
+	// past holds the irregular past forms ("struck", "fled"): a noun
+	// pattern that matched one of them matched a verb
+	past map[string]bool
 	// caches used while compiling
 	synCache   map[string]element
 	inflection map[string]map[string]bool
@@ -61,7 +89,7 @@ func (p *Patterns) Len() int { return len(p.list) }
 
 // LoadPatterns reads irregular.tsv and verbs.txt.
 func LoadPatterns(ds *dict.Set) (*Patterns, error) {
-	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}, synCache: map[string]element{}, inflection: map[string]map[string]bool{}, ids: map[string]int32{}}
+	p := &Patterns{trigger: map[string][]int32{}, synsets: map[string][]string{}, forms: map[string][]string{}, past: map[string]bool{}, synCache: map[string]element{}, inflection: map[string]map[string]bool{}, ids: map[string]int32{}}
 	srcs, err := ds.Files("irregular.tsv")
 	if err != nil {
 		return nil, err
@@ -70,7 +98,11 @@ func LoadPatterns(ds *dict.Set) (*Patterns, error) {
 		if err := tsv.Parse(s.Data, func(r tsv.Row) error {
 			lemma := text.Fold(r.Field(0))
 			for _, f := range r.List(1) {
-				p.forms[lemma] = append(p.forms[lemma], text.Fold(f))
+				f = text.Fold(f)
+				p.forms[lemma] = append(p.forms[lemma], f)
+				if f != lemma && !strings.HasSuffix(f, "s") && !strings.HasSuffix(f, "ing") {
+					p.past[f] = true
+				}
 			}
 			return nil
 		}); err != nil {

@@ -1,0 +1,109 @@
+package events
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/dict"
+	"github.com/sitrep/sitrep/internal/actors"
+	"github.com/sitrep/sitrep/internal/dates"
+	"github.com/sitrep/sitrep/internal/text"
+)
+
+// codeSentence runs the reading stages the coder depends on over one
+// sentence and returns its events as "SRC>TGT PLOVER" strings, sorted.
+func codeSentence(t *testing.T, c *Coder, ad *actors.Dictionary, dr *dates.Resolver, src string) []string {
+	t.Helper()
+	pub := "2025-06-02"
+	x := &sitrep.Extraction{Document: sitrep.Document{Text: src, Published: &pub, PublishedSource: sitrep.PublishedInput}}
+	x.Sentences = text.NewSegmenter().Sentences(src)
+	anchor, err := dates.Anchor(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Dates = dr.Find(src, x.Sentences, anchor)
+	doc := ad.RecognizeDocument(src, x.Sentences, pub, x.Dates, "")
+	var out []string
+	for _, e := range c.Code(x, doc) {
+		out = append(out, side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func side3(a sitrep.Actor) string {
+	if a.Country != "" {
+		return a.Country
+	}
+	if len(a.Code) >= 3 {
+		return a.Code[:3]
+	}
+	return "?"
+}
+
+// TestClauseMechanisms checks the clause analysis on constructions, not on
+// particular sentences of the corpus: each case names the mechanism.
+func TestClauseMechanisms(t *testing.T) {
+	ds, err := dict.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad, err := actors.Load(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr, err := dates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, text string
+		want       []string // each must be coded
+		not        []string // none of these may be coded
+	}{
+		{"mediator between the subjects", "Armenia and Azerbaijan agreed to a ceasefire brokered by Russia on Monday.",
+			[]string{"ARM>AZE AGREE", "RUS>ARM CONSULT", "RUS>AZE CONSULT"}, []string{"ARM>RUS AGREE", "AZE>RUS AGREE"}},
+		{"coordinated predicate shares the subject", "Poland summoned the Belarusian ambassador on Monday and expelled two Russian diplomats.",
+			[]string{"POL>RUS SANCTION"}, []string{"BLR>RUS SANCTION"}},
+		{"participle clause elaborates the main verb", "Israel launched air strikes on Lebanon on Monday, killing several fighters.",
+			[]string{"ISR>LBN ASSAULT"}, []string{"LBN>LBN ASSAULT", "ISR>ISR ASSAULT"}},
+		{"passive with the object before the verb", "Air defence systems have been delivered to Ukraine by Germany.",
+			[]string{"DEU>UKR AID"}, nil},
+		{"noun compound is no verb", "Thai troops shelled Cambodian positions as border clashes escalated on Monday.",
+			[]string{"THA>KHM ASSAULT"}, []string{"THA>THA ASSAULT"}},
+		{"the two leaders pair up", "Xi met Lula in Brasilia on Monday, and the two leaders signed a trade agreement.",
+			[]string{"BRA>CHN AGREE"}, nil},
+		{"several subjects of a joint act", "Serbian and Hungarian troops held joint military drills in Slovakia.",
+			[]string{"HUN>SRB COOPERATE"}, []string{"SRB>SVK COOPERATE", "HUN>SVK COOPERATE"}},
+	}
+	for _, tc := range cases {
+		got := codeSentence(t, c, ad, dr, tc.text)
+		t.Logf("%s: %v", tc.name, got)
+		has := func(w string) bool {
+			a, b, _ := strings.Cut(w, ">")
+			tgt, typ, _ := strings.Cut(b, " ")
+			for _, g := range got {
+				if g == w || (twoSided[typ] && g == tgt+">"+a+" "+typ) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, w := range tc.want {
+			if !has(w) {
+				t.Errorf("%s: %q: want %s, got %v", tc.name, tc.text, w, got)
+			}
+		}
+		for _, w := range tc.not {
+			if has(w) {
+				t.Errorf("%s: %q: did not want %s, got %v", tc.name, tc.text, w, got)
+			}
+		}
+	}
+}
