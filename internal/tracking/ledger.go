@@ -2,6 +2,7 @@ package tracking
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -278,7 +279,7 @@ func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
 		v := *a.Date
 		ca.Date = &v
 	}
-	if a.Name != ca.Name && !contains(ca.Aliases, a.Name) {
+	if a.Name != ca.Name && !slices.Contains(ca.Aliases, a.Name) {
 		ca.Aliases = append(ca.Aliases, a.Name)
 	}
 	// a bare "agreement" gives way to a name that says which
@@ -294,7 +295,7 @@ func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
 	for _, p := range a.Provisions {
 		ca.Provisions = appendUnique(ca.Provisions, p)
 	}
-	if !contains(ca.Documents, x.Document.ID) {
+	if !slices.Contains(ca.Documents, x.Document.ID) {
 		ca.Documents = append(ca.Documents, x.Document.ID)
 	}
 	for _, st := range a.Evidence {
@@ -447,7 +448,7 @@ func (l *Ledger) matchCommitment(c sitrep.Commitment) *CanonCommitment {
 }
 
 func (cc *CanonCommitment) merge(x *sitrep.Extraction, c sitrep.Commitment) {
-	if !contains(cc.Documents, x.Document.ID) {
+	if !slices.Contains(cc.Documents, x.Document.ID) {
 		cc.Documents = append(cc.Documents, x.Document.ID)
 	}
 	st := sitrep.StatusStep{Date: c.Date, Status: c.Status, Document: x.Document.ID, Outlet: x.Document.Outlet, Sentence: c.Sentence}
@@ -471,13 +472,4 @@ func commitmentScore(status string) int {
 		return 3
 	}
 	return 0
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

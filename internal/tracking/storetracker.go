@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -173,7 +174,7 @@ func (StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitre
 			ca.Date = sitrep.StrPtr(a.Date)
 		}
 		for _, st := range a.Steps {
-			if !contains(ca.Documents, st.Document) {
+			if !slices.Contains(ca.Documents, st.Document) {
 				ca.Documents = append(ca.Documents, st.Document)
 			}
 		}
