@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,7 +69,23 @@ A document already stored (same id, same content or same canonical URL)
 is skipped; a near duplicate (a wire copy with small edits) is stored
 with duplicate_of, and its events count as mentions of the original's.
 Progress shows on a terminal; a summary is printed at the end. The exit
-code is 1 when a document failed.`)
+code is 1 when a document failed.
+
+With --queue nats://HOST:4222 nothing is extracted or stored here: each
+document becomes a job on the NATS JetStream work queue that 'sitrep
+worker' processes. --stream names the stream (subject STREAM.jobs, dead
+letters on STREAM.dead) and --consumer the durable consumer the workers
+share; both are created when missing, and must match the workers' flags.
+A file is queued as its raw bytes, a JSON line as its record, a URL and a
+feed entry as the document fetched here. --feed and --every poll as they
+do without --queue: the entries of each poll are queued, and a feed's
+ETag/Last-Modified are kept in memory, or in the store when --db or
+$SITREP_DB names one (whose stored documents are then not fetched again).
+A job identical to one queued in the last two minutes is not queued
+again, and a worker stores a document once. The summary (--json:
+{"queued","already_queued","failed","stream","subject","seconds"})
+counts jobs. --dict is refused and --workers ignored: they are the
+workers' flags.`)
 	var f ingestFlags
 	f.db = dbFlag(fs)
 	fs.Var(&f.feeds, "feed", "RSS/Atom feed `URL` to poll (repeatable)")
@@ -85,7 +102,11 @@ code is 1 when a document failed.`)
 	fs.Int64Var(&f.maxBytes, "max-bytes", ingest.DefaultMaxBytes, "largest accepted document in bytes")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress, only the summary and errors")
 	fs.BoolVar(&f.json, "json", false, "print the summary as JSON")
+	qf := addIngestQueueFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := qf.check(fs); err != nil {
 		return err
 	}
 	inputs := fs.Args()
@@ -100,6 +121,9 @@ code is 1 when a document failed.`)
 		if _, err := ingestCheckDate(f.published); err != nil {
 			return usageErr("--published %q: %v", f.published, err)
 		}
+	}
+	if qf.enabled() {
+		return ingestToQueue(ctx, e, qf, &f, inputs)
 	}
 	st, err := openStore(ctx, *f.db)
 	if err != nil {
@@ -217,6 +241,35 @@ code is 1 when a document failed.`)
 		return errSilent
 	}
 	return nil
+}
+
+// ingestToQueue queues the inputs and the feed entries of 'sitrep ingest
+// --queue' for the workers.
+func ingestToQueue(ctx context.Context, e *env, qf *ingestQueueFlags, f *ingestFlags, inputs []string) error {
+	if len(f.dicts) > 0 {
+		return usageErr("--dict is read by the workers that extract the documents: give it to 'sitrep worker', not with --queue")
+	}
+	opts := ingest.Options{MaxBytes: f.maxBytes, Published: f.published, Outlet: f.outlet, Language: f.lang}
+	in := queueInputs{command: "sitrep ingest", inputs: inputs, feeds: f.feeds, every: f.every, feedContent: f.feedContent,
+		opts: opts, quiet: f.quiet, json: f.json}
+	needFetch := len(f.feeds) > 0
+	for _, s := range corpus.Expand(inputs) {
+		needFetch = needFetch || s.Kind == corpus.SourceURL
+	}
+	if needFetch {
+		in.fetcher = corpus.NewFetcher(corpus.FetchOptions{AllowPrivate: f.allowPrivate, MaxBytes: f.maxBytes, Timeout: f.timeout, PerHost: f.rate})
+	}
+	// The feed states live in the store only when one is named: the
+	// workers' store is often not this machine's ./sitrep.db.
+	if len(f.feeds) > 0 && (*f.db != "" || strings.TrimSpace(os.Getenv("SITREP_DB")) != "") {
+		st, err := openStore(ctx, *f.db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		in.feedStore = st
+	}
+	return qf.run(ctx, e, in)
 }
 
 // lazyPipeline loads the dictionaries on the first document that needs

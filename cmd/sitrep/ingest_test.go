@@ -86,13 +86,14 @@ func checkStore(t *testing.T, dsn string) {
 	}
 }
 
-func ingestSummaryOf(t *testing.T, out string) ingestSummary {
+// jsonOf decodes a command's JSON output.
+func jsonOf[T any](t *testing.T, out string) T {
 	t.Helper()
-	var s ingestSummary
-	if err := json.Unmarshal([]byte(out), &s); err != nil {
-		t.Fatalf("summary %q: %v", out, err)
+	var v T
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("JSON output %q: %v", out, err)
 	}
-	return s
+	return v
 }
 
 // TestIngestTwice ingests 1,000 synthetic documents twice: the second run
@@ -104,7 +105,7 @@ func TestIngestTwice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("ingest: exit %d: %s", code, errOut)
 	}
-	first := ingestSummaryOf(t, out)
+	first := jsonOf[ingestSummary](t, out)
 	if first.Documents != 1000 || first.Failed != 0 || first.Stored+first.Duplicates+first.Exists != 1000 {
 		t.Fatalf("first run %+v", first)
 	}
@@ -121,7 +122,7 @@ func TestIngestTwice(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second ingest: exit %d: %s", code, errOut)
 	}
-	second := ingestSummaryOf(t, out)
+	second := jsonOf[ingestSummary](t, out)
 	if second.Stored != 0 || second.Duplicates != 0 || second.Exists != 1000 || second.NewEvents != 0 {
 		t.Fatalf("second run %+v", second)
 	}
@@ -162,7 +163,7 @@ func TestIngestInputs(t *testing.T) {
 	if !strings.Contains(errOut, "missing.md") {
 		t.Errorf("the missing input is not named: %s", errOut)
 	}
-	s := ingestSummaryOf(t, out)
+	s := jsonOf[ingestSummary](t, out)
 	if s.Documents != 31 || s.Stored != 30 || s.Failed != 1 {
 		t.Fatalf("summary %+v", s)
 	}
@@ -265,7 +266,7 @@ func TestIngestURLAndFeed(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if s := ingestSummaryOf(t, out); s.Stored != 1 || s.Failed != 2 {
+	if s := jsonOf[ingestSummary](t, out); s.Stored != 1 || s.Failed != 2 {
 		t.Fatalf("summary %+v (%s)", s, errOut)
 	}
 	if !strings.Contains(errOut, "404") || !strings.Contains(errOut, "too large") {
@@ -285,7 +286,7 @@ func TestIngestURLAndFeed(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("feed: exit %d: %s", code, errOut)
 	}
-	if s := ingestSummaryOf(t, out); s.Stored != 1 {
+	if s := jsonOf[ingestSummary](t, out); s.Stored != 1 {
 		t.Fatalf("feed summary %+v", s)
 	}
 	x, err = st.Document(context.Background(), mustLookup(t, st, srv.URL+"/b.html"))
@@ -304,7 +305,7 @@ func TestIngestURLAndFeed(t *testing.T) {
 	if code != 0 || notModified.Load() != 1 || pageHits.Load() != hits {
 		t.Fatalf("second poll: exit %d, 304s %d, page hits %d (was %d)", code, notModified.Load(), pageHits.Load(), hits)
 	}
-	if s := ingestSummaryOf(t, out); s.Documents != 0 {
+	if s := jsonOf[ingestSummary](t, out); s.Documents != 0 {
 		t.Fatalf("second poll stored %+v", s)
 	}
 	agents.Range(func(k, _ any) bool {
@@ -387,7 +388,7 @@ func testFeedEvery(t *testing.T, bin string) {
 	if notModified.Load() < 3 {
 		t.Fatalf("%d polls, %d answered 304", polls.Load(), notModified.Load())
 	}
-	if s := ingestSummaryOf(t, out.String()); s.Stored != 2 || s.Failed != 0 {
+	if s := jsonOf[ingestSummary](t, out.String()); s.Stored != 2 || s.Failed != 0 {
 		t.Fatalf("summary %+v", s)
 	}
 }
@@ -523,7 +524,7 @@ func testConcurrentIngest(t *testing.T, bin string) {
 		if errs[i] != nil {
 			t.Fatalf("ingest %d: %v", i, errs[i])
 		}
-		s := ingestSummaryOf(t, string(outs[i]))
+		s := jsonOf[ingestSummary](t, string(outs[i]))
 		if s.Failed != 0 || s.Documents != 200 {
 			t.Fatalf("ingest %d: %+v", i, s)
 		}

@@ -3,19 +3,25 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
+	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sitrep/sitrep"
 	"github.com/sitrep/sitrep/internal/corpus"
 	"github.com/sitrep/sitrep/internal/ingest"
 	"github.com/sitrep/sitrep/internal/ops"
 	"github.com/sitrep/sitrep/internal/queue"
+	"github.com/sitrep/sitrep/internal/store"
 )
 
 func runQueue(ctx context.Context, e *env, args []string) error {
@@ -151,7 +157,7 @@ to one queued in the last two minutes is not queued again.`)
 	}
 	opts := ingest.Options{MaxBytes: f.maxBytes, Published: f.published, Outlet: f.outlet, Language: f.lang}
 	fetcher := corpus.NewFetcher(corpus.FetchOptions{AllowPrivate: f.allowPrivate, MaxBytes: f.maxBytes, Timeout: f.timeout, PerHost: f.rate})
-	return publishToQueue(ctx, e, q.config(""), fs.Args(), opts, fetcher, f.quiet, f.json)
+	return publishToQueue(ctx, e, q.config(""), queueInputs{command: "sitrep queue publish", inputs: fs.Args(), opts: opts, fetcher: fetcher, quiet: f.quiet, json: f.json})
 }
 
 type queuePublishFlags struct {
@@ -175,25 +181,68 @@ func (f *queuePublishFlags) add(fs *flag.FlagSet) {
 }
 
 // ingestQueueFlags are the flags 'sitrep ingest' takes to queue its
-// inputs instead of storing them (see queueIngest).
+// inputs instead of storing them.
 type ingestQueueFlags struct{ q queueFlags }
 
 // addIngestQueueFlags adds --queue, --stream and --consumer to the
 // ingest command's flags.
 func addIngestQueueFlags(fs *flag.FlagSet) *ingestQueueFlags {
 	f := &ingestQueueFlags{}
-	fs.StringVar(&f.q.url, "queue", "", "queue the documents on this NATS `URL` for 'sitrep worker' instead of storing them here")
-	fs.StringVar(&f.q.stream, "stream", queue.DefaultStream, "with --queue: JetStream stream `NAME`")
-	fs.StringVar(&f.q.consumer, "consumer", queue.DefaultConsumer, "with --queue: durable consumer `NAME` of the workers")
+	fs.StringVar(&f.q.url, "queue", "", "queue the documents as jobs on this NATS `URL` (nats://HOST:4222) for 'sitrep worker' instead of storing them here")
+	fs.StringVar(&f.q.stream, "stream", queue.DefaultStream, "with --queue: JetStream stream `NAME` of the jobs (subject NAME.jobs; created when missing)")
+	fs.StringVar(&f.q.consumer, "consumer", queue.DefaultConsumer, "with --queue: durable consumer `NAME` the workers share (created with the stream when missing)")
 	return f
 }
 
 // enabled reports whether --queue was given.
 func (f *ingestQueueFlags) enabled() bool { return f != nil && f.q.url != "" }
 
-// run queues the ingest inputs; fetcher may be nil (URLs then fail).
-func (f *ingestQueueFlags) run(ctx context.Context, e *env, inputs []string, opts ingest.Options, fetcher *corpus.Fetcher, quiet, asJSON bool) error {
-	return publishToQueue(ctx, e, f.q.config(""), inputs, opts, fetcher, quiet, asJSON)
+// check rejects --stream and --consumer without --queue: they would
+// silently do nothing.
+func (f *ingestQueueFlags) check(fs *flag.FlagSet) error {
+	if f.enabled() {
+		return nil
+	}
+	var bad []string
+	fs.Visit(func(fl *flag.Flag) {
+		if fl.Name == "stream" || fl.Name == "consumer" {
+			bad = append(bad, "--"+fl.Name)
+		}
+	})
+	switch len(bad) {
+	case 0:
+		return nil
+	case 1:
+		return usageErr("%s needs --queue", bad[0])
+	}
+	return usageErr("%s need --queue", strings.Join(bad, " and "))
+}
+
+// run queues what 'sitrep ingest' was given.
+func (f *ingestQueueFlags) run(ctx context.Context, e *env, in queueInputs) error {
+	return publishToQueue(ctx, e, f.q.config(""), in)
+}
+
+// queueInputs is what a publishing command queues: its inputs once, and
+// its feeds on every poll.
+type queueInputs struct {
+	// command names the command in messages ("sitrep ingest").
+	command string
+	// inputs are files, directories, globs, - and URLs.
+	inputs []string
+	// feeds are RSS/Atom feeds polled for new entries, again every
+	// every when it is positive, until ctx ends.
+	feeds       []string
+	every       time.Duration
+	feedContent bool
+	// feedStore keeps the feed states and tells the entries already
+	// stored; when nil they are kept in memory for the life of the
+	// process.
+	feedStore store.Store
+	opts      ingest.Options
+	// fetcher fetches URLs and feeds (they fail when nil).
+	fetcher     *corpus.Fetcher
+	quiet, json bool
 }
 
 // publishSummary is the --json summary of a publish.
@@ -204,46 +253,205 @@ type publishSummary struct {
 	Seconds float64 `json:"seconds"`
 }
 
-// publishToQueue queues the inputs and prints a summary; the exit code is
-// 1 when an input failed.
-func publishToQueue(ctx context.Context, e *env, cfg queue.Config, inputs []string, opts ingest.Options, fetcher *corpus.Fetcher, quiet, asJSON bool) error {
+func addPublishStats(a, b queue.PublishStats) queue.PublishStats {
+	a.Queued += b.Queued
+	a.Duplicates += b.Duplicates
+	a.Failed += b.Failed
+	return a
+}
+
+// publishToQueue queues the inputs, polls the feeds and prints a summary;
+// the exit code is 1 when an input failed.
+func publishToQueue(ctx context.Context, e *env, cfg queue.Config, in queueInputs) error {
 	if cfg.Name == "" {
 		cfg.Name = "sitrep publisher"
 	}
+	if in.command == "" {
+		in.command = "sitrep"
+	}
 	if err := cfg.Validate(); err != nil {
 		return usageErr("%v", err)
+	}
+	var logger *slog.Logger
+	if !in.quiet {
+		logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	p, err := queue.NewPublisher(ctx, cfg, e.log)
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	so := queue.SourceOptions{Options: in.opts, Stdin: e.stdin, Fetcher: in.fetcher}
+	onResult := func(r queue.SourceResult) {
+		if r.Err != nil {
+			fmt.Fprintf(e.stderr, "%s: %s: %v\n", in.command, r.Name, r.Err)
+		}
+	}
 	start := time.Now()
-	stats, err := queue.PublishSources(ctx, p, corpus.Expand(inputs), queue.SourceOptions{Options: opts, Stdin: e.stdin, Fetcher: fetcher},
-		func(r queue.SourceResult) {
-			if r.Err != nil && !quiet {
-				fmt.Fprintf(e.stderr, "sitrep: %s: %v\n", r.Name, r.Err)
+	total, err := queue.PublishSources(ctx, p, corpus.Expand(in.inputs), so, onResult)
+	if err == nil && len(in.feeds) > 0 {
+		fp := &feedPublisher{p: p, so: so, onResult: onResult, feeds: in.feeds, useContent: in.feedContent,
+			known: &feedMemory{Store: in.feedStore, states: map[string]store.FeedState{}, queued: map[string]bool{}}}
+		var st queue.PublishStats
+		st, err = fp.poll(ctx)
+		total = addPublishStats(total, st)
+		for err == nil && in.every > 0 {
+			if logger != nil {
+				logger.Info("feeds polled", "queued", st.Queued, "already_queued", st.Duplicates, "failed", st.Failed)
+				logger.Info("waiting for the next poll", "every", in.every.String())
 			}
-		})
+			t := time.NewTimer(in.every)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				err = ctx.Err()
+			case <-t.C:
+				st, err = fp.poll(ctx)
+				total = addPublishStats(total, st)
+			}
+		}
+		if errors.Is(err, context.Canceled) && in.every > 0 {
+			err = nil // interrupting a poller is how it stops
+		}
+	}
 	if cerr := p.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("flush the queue connection: %w", cerr)
 	}
 	el := time.Since(start)
-	if asJSON {
-		if jerr := json.NewEncoder(e.stdout).Encode(publishSummary{stats, cfg.Stream, queue.Config{Stream: cfg.Stream}.JobSubject(), el.Seconds()}); jerr != nil {
-			return jerr
+	subject := queue.Config{Stream: cfg.Stream}.JobSubject()
+	if in.json {
+		if jerr := json.NewEncoder(e.stdout).Encode(publishSummary{total, cfg.Stream, subject, el.Seconds()}); jerr != nil {
+			return fmt.Errorf("write the summary: %w", jerr)
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "%d jobs queued on %s, %d already queued, %d inputs failed (%.1f s)\n",
-			stats.Queued, queue.Config{Stream: cfg.Stream}.JobSubject(), stats.Duplicates, stats.Failed, el.Seconds())
+			total.Queued, subject, total.Duplicates, total.Failed, el.Seconds())
+	}
+	if errors.Is(err, context.Canceled) {
+		return errors.New("interrupted: the jobs queued stay queued; run the same command again to queue the rest (a job queued again within two minutes is dropped, and the workers store a document once)")
 	}
 	if err != nil {
 		return err
 	}
-	if stats.Failed > 0 {
+	if total.Failed > 0 {
 		return errSilent
 	}
 	return nil
+}
+
+// feedPublisher polls feeds and queues their new entries as jobs.
+type feedPublisher struct {
+	p          *queue.Publisher
+	so         queue.SourceOptions
+	onResult   func(queue.SourceResult)
+	feeds      []string
+	useContent bool
+	known      *feedMemory
+}
+
+// poll polls every feed once. A feed's state (ETag, Last-Modified) is
+// saved once its entries are queued, so that a feed whose entries could
+// not all be queued is read again at the next poll.
+func (fp *feedPublisher) poll(ctx context.Context) (queue.PublishStats, error) {
+	var total queue.PublishStats
+	rd := &corpus.Reader{Options: fp.so.Options, Fetcher: fp.so.Fetcher}
+	for _, u := range fp.feeds {
+		items := make(chan corpus.Item, 16)
+		pctx, cancel := context.WithCancel(ctx)
+		var state store.FeedState
+		var pollErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(items)
+			state, _, pollErr = rd.PollFeed(pctx, fp.known, u, fp.useContent, items)
+			if pollErr != nil && pctx.Err() == nil {
+				select {
+				case items <- corpus.Item{Name: u, Err: pollErr}:
+				case <-pctx.Done():
+				}
+			}
+		}()
+		st, err := queue.PublishItems(pctx, fp.p, items, fp.so, func(r queue.SourceResult) {
+			if r.Err == nil {
+				fp.known.markQueued(r.Name)
+			}
+			fp.onResult(r)
+		})
+		cancel()
+		<-done
+		total = addPublishStats(total, st)
+		if err != nil {
+			return total, err
+		}
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		if pollErr != nil {
+			continue // reported as a failed input
+		}
+		if err := fp.known.SaveFeed(ctx, state); err != nil {
+			return total, fmt.Errorf("feed %s: save its state: %w", u, err)
+		}
+	}
+	return total, nil
+}
+
+// feedMemory is what corpus.Reader.PollFeed needs of a store when the
+// entries are queued rather than stored here: each feed's state, and
+// whether an entry is known. The entries queued by this process are
+// known; with a store (--db), its feed states and documents count as well
+// and the states are saved there too. Only Feed, SaveFeed and Lookup are
+// used (the embedded store is nil without --db).
+type feedMemory struct {
+	store.Store
+	mu     sync.Mutex
+	states map[string]store.FeedState
+	queued map[string]bool
+}
+
+func (m *feedMemory) Feed(ctx context.Context, url string) (store.FeedState, bool, error) {
+	m.mu.Lock()
+	st, ok := m.states[url]
+	m.mu.Unlock()
+	if ok || m.Store == nil {
+		return st, ok, nil
+	}
+	st, ok, err := m.Store.Feed(ctx, url)
+	if err != nil {
+		return st, ok, fmt.Errorf("feed %s: read its state: %w", url, err)
+	}
+	return st, ok, nil
+}
+
+func (m *feedMemory) SaveFeed(ctx context.Context, st store.FeedState) error {
+	m.mu.Lock()
+	m.states[st.URL] = st
+	m.mu.Unlock()
+	if m.Store == nil {
+		return nil
+	}
+	return m.Store.SaveFeed(ctx, st)
+}
+
+func (m *feedMemory) Lookup(ctx context.Context, d *sitrep.Document) (string, bool, error) {
+	m.mu.Lock()
+	q := d.URL != "" && m.queued[d.URL]
+	m.mu.Unlock()
+	if q {
+		return d.URL, true, nil
+	}
+	if m.Store == nil {
+		return "", false, nil
+	}
+	return m.Store.Lookup(ctx, d)
+}
+
+// markQueued remembers an entry link as queued.
+func (m *feedMemory) markQueued(link string) {
+	m.mu.Lock()
+	m.queued[link] = true
+	m.mu.Unlock()
 }
 
 func runQueueDead(ctx context.Context, e *env, args []string) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/corpus"
 	"github.com/sitrep/sitrep/internal/ingest"
+	"github.com/sitrep/sitrep/internal/ops"
 	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/server"
 	"github.com/sitrep/sitrep/internal/store"
@@ -65,7 +66,13 @@ highlights, actors, dyads, the network, the map, agreements, commitments,
 watchlists, ingest). It binds 127.0.0.1 by default. Binding any other
 address needs a token (--token or $SITREP_TOKEN), which every write then
 requires: API calls as "Authorization: Bearer TOKEN", UI forms in their
-token field.`)
+token field.
+
+Beside the API, the server answers /metrics (Prometheus text: requests
+and latency by route pattern, the store's record counts, process
+figures), /healthz (200 while it serves) and /readyz (200 when the store
+answers, else 503), readable without the token like the rest of the
+API's reads.`)
 	db := dbFlag(fs)
 	var f serveFlags
 	f.add(fs)
@@ -137,7 +144,11 @@ func serveStore(ctx context.Context, e *env, st store.Store, dsn string, f serve
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	reg := ops.NewRegistry()
+	ops.RegisterProcess(reg)
 	opts := server.Options{
+		Metrics:     reg,
+		Health:      &ops.Health{},
 		Store:       st,
 		Extractor:   p,
 		Fetcher:     corpus.NewFetcher(corpus.FetchOptions{AllowPrivate: f.allowPrivate, MaxBytes: f.maxBytes}),
@@ -174,7 +185,7 @@ func serveStore(ctx context.Context, e *env, st store.Store, dsn string, f serve
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	addr := ln.Addr().String()
-	fmt.Fprintf(e.stdout, "sitrep: serving http://%s/ (API at http://%s/api/v1/openapi.json)\n", addr, addr)
+	fmt.Fprintf(e.stdout, "sitrep: serving http://%s/ (API at http://%s/api/v1/openapi.json, metrics at http://%s/metrics)\n", addr, addr, addr)
 	if f.token != "" {
 		fmt.Fprintln(e.stdout, "sitrep: writes need the token")
 	}

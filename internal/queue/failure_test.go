@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,13 +34,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sitrep/sitrep/internal/corpus"
 	"github.com/sitrep/sitrep/internal/ingest"
 	"github.com/sitrep/sitrep/internal/queue"
+	"github.com/sitrep/sitrep/internal/queue/queuetest"
 	"github.com/sitrep/sitrep/internal/store"
 	"github.com/sitrep/sitrep/internal/store/backend"
 	"github.com/sitrep/sitrep/internal/store/postgres"
@@ -85,95 +84,11 @@ func sitrepBin(t *testing.T) string {
 
 // ---- NATS ----
 
-// natsServer is an embedded NATS server with JetStream that a test can
-// stop and start again on the same port and storage.
-type natsServer struct {
-	t    *testing.T
-	srv  *server.Server
-	port int
-	dir  string
-}
-
-func startNATS(t *testing.T) *natsServer {
-	t.Helper()
-	ns := &natsServer{t: t, port: -1, dir: t.TempDir()}
-	ns.start()
-	t.Cleanup(ns.stop)
-	return ns
-}
-
-func (ns *natsServer) start() {
-	ns.t.Helper()
-	opts := &server.Options{Host: "127.0.0.1", Port: ns.port, JetStream: true, StoreDir: ns.dir, NoLog: true, NoSigs: true}
-	var err error
-	for try := 0; try < 50; try++ { // the port may linger briefly after a stop
-		var s *server.Server
-		s, err = server.NewServer(opts)
-		if err != nil {
-			ns.t.Fatalf("nats server: %v", err)
-		}
-		go s.Start()
-		if s.ReadyForConnections(10 * time.Second) {
-			ns.srv = s
-			ns.port = s.Addr().(*net.TCPAddr).Port
-			return
-		}
-		s.Shutdown()
-		time.Sleep(100 * time.Millisecond)
-	}
-	ns.t.Fatalf("nats server did not start on port %d", ns.port)
-}
-
-func (ns *natsServer) stop() {
-	if ns.srv != nil {
-		ns.srv.Shutdown()
-		ns.srv.WaitForShutdown()
-		ns.srv = nil
-	}
-}
-
-func (ns *natsServer) restart(down time.Duration) {
-	ns.stop()
-	time.Sleep(down)
-	ns.start()
-}
-
-func (ns *natsServer) url() string { return fmt.Sprintf("nats://127.0.0.1:%d", ns.port) }
-
-// natsURL is the NATS server of a test that does not restart it.
-func natsURL(t *testing.T) string {
-	if u := os.Getenv("SITREP_TEST_NATS"); u != "" {
-		return u
-	}
-	return startNATS(t).url()
-}
-
 // queueConfig names a queue for this test only and deletes it at the end.
 func queueConfig(t *testing.T, url string) queue.Config {
 	t.Helper()
-	name := strings.ToUpper(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "_"))
-	if len(name) > 40 {
-		name = name[:40]
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	cfg := queue.Config{URL: url, Stream: "SITREPTEST_" + name + "_" + hex.EncodeToString(b), Consumer: "workers", AckWait: 2 * time.Second, MaxAttempts: 5}
-	t.Cleanup(func() {
-		nc, err := nats.Connect(cfg.URL, nats.Timeout(3*time.Second))
-		if err != nil {
-			return // an embedded server is gone with its test
-		}
-		defer nc.Close()
-		js, err := jetstream.New(nc)
-		if err != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := queue.Delete(ctx, js, cfg); err != nil {
-			t.Logf("clean up streams: %v", err)
-		}
-	})
+	cfg := queuetest.Config(t, url, "SITREPTEST")
+	cfg.Consumer, cfg.AckWait, cfg.MaxAttempts = "workers", 2*time.Second, 5
 	return cfg
 }
 
@@ -546,7 +461,7 @@ func docCount(short, normal int) int {
 // are delivered again after the ack wait and stored once.
 func TestKillWorkerMidJob(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	cfg := queueConfig(t, url)
 	ts := newStore(t)
 	recs := corpusRecords(t, 20, 11)
@@ -595,8 +510,8 @@ func TestKillWorkerMidJob(t *testing.T) {
 // same storage: the workers reconnect and drain the queue.
 func TestRestartNATS(t *testing.T) {
 	t.Parallel()
-	ns := startNATS(t)
-	cfg := queueConfig(t, ns.url())
+	ns := queuetest.Start(t)
+	cfg := queueConfig(t, ns.URL())
 	ts := newStore(t)
 	recs := corpusRecords(t, docCount(60, 200), 12)
 	publish(t, cfg, recs)
@@ -605,9 +520,9 @@ func TestRestartNATS(t *testing.T) {
 	w2 := startWorker(t, "w2", cfg, ts, "--hold", "40ms")
 	waitFor(t, 60*time.Second, "a quarter of the documents", func() bool { return documents(t, st) >= len(recs)/4 })
 	before := documents(t, st)
-	ns.restart(2 * time.Second)
+	ns.Restart(2 * time.Second)
 	t.Logf("NATS restarted with %d of %d documents stored", before, len(recs))
-	js := jetStream(t, ns.url())
+	js := jetStream(t, ns.URL())
 	waitDrained(t, js, cfg, st, len(recs), 120*time.Second)
 	verify(t, st, recs)
 	storedOnce(t, w1.log, w2.log)
@@ -720,7 +635,7 @@ func pgTarget(t *testing.T, dsn string) string {
 func TestPostgresCut(t *testing.T) {
 	t.Parallel()
 	base := requirePostgres(t)
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	cfg := queueConfig(t, url)
 	ts := pgSchema(t, base)
 	px := startProxy(t, pgTarget(t, base))
@@ -768,7 +683,7 @@ func TestPostgresRestart(t *testing.T) {
 		t.Skipf("no PostgreSQL cluster listed")
 	}
 	version, cluster := f[0], f[1]
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	cfg := queueConfig(t, url)
 	ts := pgSchema(t, base)
 	recs := corpusRecords(t, docCount(60, 200), 14)
@@ -792,7 +707,7 @@ func TestPostgresRestart(t *testing.T) {
 // Three workers on one queue: every document stored exactly once.
 func TestThreeWorkers(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	cfg := queueConfig(t, url)
 	ts := newStore(t)
 	recs := corpusRecords(t, docCount(90, 300), 15)
@@ -823,7 +738,7 @@ func TestThreeWorkers(t *testing.T) {
 // error; the others are stored.
 func TestMalformedJobs(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	cfg := queueConfig(t, url)
 	ts := newStore(t)
 	recs := corpusRecords(t, 30, 16)
@@ -931,7 +846,7 @@ func TestMalformedJobs(t *testing.T) {
 // to the queue) and the worker exits 0.
 func TestGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	url := natsURL(t)
+	url := queuetest.URL(t)
 	for _, c := range []struct {
 		name       string
 		hold       string
@@ -1007,8 +922,8 @@ func TestChaos(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("SITREP_TEST_DOCS")); err == nil && v > 0 {
 		n = v
 	}
-	ns := startNATS(t)
-	cfg := queueConfig(t, ns.url())
+	ns := queuetest.Start(t)
+	cfg := queueConfig(t, ns.URL())
 	cfg.AckWait = 3 * time.Second
 	cfg.MaxAttempts = 10
 	ts := newStore(t)
@@ -1035,7 +950,7 @@ func TestChaos(t *testing.T) {
 	for i := range workers {
 		spawn(i)
 	}
-	js := jetStream(t, ns.url())
+	js := jetStream(t, ns.URL())
 	rounds := map[string]int{}
 	for round := 0; ; round++ {
 		time.Sleep(time.Duration(3000+round%3*1000) * time.Millisecond)
@@ -1045,7 +960,7 @@ func TestChaos(t *testing.T) {
 		}
 		switch {
 		case round%4 == 1:
-			ns.restart(time.Second)
+			ns.Restart(time.Second)
 			rounds["nats restart"]++
 		case round%4 == 2 && px != nil:
 			px.setCut(true)

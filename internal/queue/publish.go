@@ -165,6 +165,58 @@ type PublishStats struct {
 	Failed     int `json:"failed"`
 }
 
+// publishRun counts the inputs of one PublishSources or PublishItems.
+type publishRun struct {
+	p        *Publisher
+	so       SourceOptions
+	opts     Options
+	st       PublishStats
+	onResult func(SourceResult)
+}
+
+func newPublishRun(p *Publisher, so SourceOptions, onResult func(SourceResult)) *publishRun {
+	return &publishRun{p: p, so: so, opts: OptionsOf(so.Options), onResult: onResult}
+}
+
+// report records what happened to one input.
+func (r *publishRun) report(name string, err error) {
+	if err != nil {
+		r.st.Failed++
+	}
+	if r.onResult != nil {
+		r.onResult(SourceResult{Name: name, Err: err})
+	}
+}
+
+// publish queues one job. A job too large for one message or malformed
+// is reported and skipped; an error of the queue itself is returned.
+func (r *publishRun) publish(ctx context.Context, name string, job Job) error {
+	q0, d0 := r.p.Published()
+	err := r.p.Publish(ctx, job)
+	if errors.Is(err, ErrTooLarge) && job.Raw != nil {
+		// a file is smaller once read: markup and front matter are gone
+		doc, rerr := ingest.Read(ctx, job.Name, bytes.NewReader(job.Raw), r.so.Options)
+		if rerr != nil {
+			r.report(name, rerr)
+			return nil
+		}
+		job = Job{Name: job.Name, Document: doc, Options: r.opts}
+		err = r.p.Publish(ctx, job)
+	}
+	switch {
+	case errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed):
+		r.report(name, err)
+		return nil
+	case err != nil:
+		return err
+	}
+	q1, d1 := r.p.Published()
+	r.st.Queued += int(q1 - q0)
+	r.st.Duplicates += int(d1 - d0)
+	r.report(name, nil)
+	return nil
+}
+
 // PublishSources queues one job per document of the sources (as
 // corpus.Expand makes them from command-line inputs): a file as its raw
 // bytes (a file too large for one message is read here and queued as a
@@ -173,73 +225,39 @@ type PublishStats struct {
 // reported through onResult and counted, and the others go on; an error
 // of the queue itself stops the run.
 func PublishSources(ctx context.Context, p *Publisher, srcs []corpus.Source, so SourceOptions, onResult func(SourceResult)) (PublishStats, error) {
-	var st PublishStats
-	report := func(name string, err error) {
-		if err != nil {
-			st.Failed++
-		}
-		if onResult != nil {
-			onResult(SourceResult{Name: name, Err: err})
-		}
-	}
-	opts := OptionsOf(so.Options)
+	r := newPublishRun(p, so, onResult)
 	limit := so.Options.MaxBytes
 	if limit <= 0 {
 		limit = ingest.DefaultMaxBytes
 	}
-	publish := func(name string, job Job) error {
-		q0, d0 := p.Published()
-		err := p.Publish(ctx, job)
-		if errors.Is(err, ErrTooLarge) && job.Raw != nil {
-			doc, rerr := ingest.Read(ctx, job.Name, bytes.NewReader(job.Raw), so.Options)
-			if rerr != nil {
-				report(name, rerr)
-				return nil
-			}
-			job = Job{Name: job.Name, Document: doc, Options: opts}
-			err = p.Publish(ctx, job)
-		}
-		switch {
-		case errors.Is(err, ErrTooLarge) || errors.Is(err, ErrMalformed):
-			report(name, err)
-			return nil
-		case err != nil:
-			return err
-		}
-		q1, d1 := p.Published()
-		st.Queued += int(q1 - q0)
-		st.Duplicates += int(d1 - d0)
-		report(name, nil)
-		return nil
-	}
 	for _, s := range srcs {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return r.st, err
 		}
 		switch s.Kind {
 		case corpus.SourceError:
-			report(s.Name, s.Err)
+			r.report(s.Name, s.Err)
 		case corpus.SourceFile:
 			raw, err := readFile(s.Name, limit)
 			if err != nil {
-				report(s.Name, err)
+				r.report(s.Name, err)
 				continue
 			}
-			if err := publish(s.Name, Job{Name: s.Name, Raw: raw, Options: opts}); err != nil {
-				return st, err
+			if err := r.publish(ctx, s.Name, Job{Name: s.Name, Raw: raw, Options: r.opts}); err != nil {
+				return r.st, err
 			}
 		case corpus.SourceURL:
 			if so.Fetcher == nil {
-				report(s.Name, errors.New("fetching URLs is not enabled"))
+				r.report(s.Name, errors.New("fetching URLs is not enabled"))
 				continue
 			}
 			doc, err := so.Fetcher.Document(ctx, s.Name, so.Options)
 			if err != nil {
-				report(s.Name, err)
+				r.report(s.Name, err)
 				continue
 			}
-			if err := publish(s.Name, Job{Name: s.Name, Document: doc, Options: opts}); err != nil {
-				return st, err
+			if err := r.publish(ctx, s.Name, Job{Name: s.Name, Document: doc, Options: r.opts}); err != nil {
+				return r.st, err
 			}
 		case corpus.SourceJSONL, corpus.SourceStdin:
 			var in io.Reader
@@ -253,23 +271,57 @@ func PublishSources(ctx context.Context, p *Publisher, srcs []corpus.Source, so 
 			} else {
 				f, err := os.Open(s.Name)
 				if err != nil {
-					report(s.Name, err)
+					r.report(s.Name, err)
 					continue
 				}
 				in, closer = f, f
 			}
-			err := publishLines(ctx, name, in, limit, opts, publish, report)
+			err := publishLines(ctx, name, in, limit, r.opts, func(label string, job Job) error {
+				return r.publish(ctx, label, job)
+			}, r.report)
 			if closer != nil {
 				closer.Close()
 			}
 			if err != nil {
-				return st, err
+				return r.st, err
 			}
 		default:
-			report(s.Name, fmt.Errorf("unknown source kind %q", s.Kind))
+			r.report(s.Name, fmt.Errorf("unknown source kind %q", s.Kind))
 		}
 	}
-	return st, nil
+	return r.st, nil
+}
+
+// PublishItems queues one job per document read elsewhere (the entries
+// of a feed, as corpus.Reader.PollFeed sends them) until items is closed:
+// an item with an error is reported through onResult and counted, a
+// document is queued as it is. It returns at the first error of the
+// queue itself or when ctx ends, without draining items: the caller then
+// stops the sender (by cancelling its context).
+func PublishItems(ctx context.Context, p *Publisher, items <-chan corpus.Item, so SourceOptions, onResult func(SourceResult)) (PublishStats, error) {
+	r := newPublishRun(p, so, onResult)
+	for {
+		var it corpus.Item
+		var ok bool
+		select {
+		case it, ok = <-items:
+		case <-ctx.Done():
+			return r.st, ctx.Err()
+		}
+		if !ok {
+			return r.st, nil
+		}
+		switch {
+		case it.Err != nil:
+			r.report(it.Name, it.Err)
+		case it.Doc == nil:
+			r.report(it.Name, errors.New("no document"))
+		default:
+			if err := r.publish(ctx, it.Name, Job{Name: it.Name, Document: it.Doc, Options: r.opts}); err != nil {
+				return r.st, err
+			}
+		}
+	}
 }
 
 // publishLines queues one record per non-blank JSON line.

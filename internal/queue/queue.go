@@ -265,3 +265,21 @@ func Delete(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 	}
 	return errors.Join(errs...)
 }
+
+// DeleteAt connects to the server of cfg.URL and deletes the streams of
+// cfg, as Delete does (tests tearing down their queues). A server that
+// cannot be reached is not an error: an embedded one ends with its test.
+func DeleteAt(cfg Config) error {
+	nc, err := nats.Connect(cfg.URL, nats.Timeout(3*time.Second))
+	if err != nil {
+		return nil
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("jetstream on %s: %w", cfg.URL, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return Delete(ctx, js, cfg)
+}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/sitrep/sitrep"
 	"github.com/sitrep/sitrep/internal/ingest"
+	"github.com/sitrep/sitrep/internal/ops"
 	"github.com/sitrep/sitrep/internal/store"
 	"github.com/sitrep/sitrep/internal/watch"
 )
@@ -75,13 +76,23 @@ type Options struct {
 	MaxDocBytes int64
 	// Logger gets one line per failed request; slog.Default() when nil.
 	Logger *slog.Logger
+	// Metrics is the registry served at /metrics. The server adds to it
+	// a request counter and a latency histogram by route pattern and the
+	// store's record counts; when nil it makes its own, with the process
+	// metrics. A registry serves one Server (metric names are unique).
+	Metrics *ops.Registry
+	// Health answers /healthz and /readyz; the server adds a readiness
+	// check of its store. A new one when nil.
+	Health *ops.Health
 }
 
 // Route is one registered method and path pattern.
 type Route struct {
 	Method  string
 	Pattern string
-	// API is true for routes under /api/v1 (JSON), false for pages.
+	// API is true for routes under /api/v1 (JSON, documented in the
+	// OpenAPI document), false for pages, static assets and the
+	// operations endpoints (/metrics, /healthz, /readyz).
 	API bool
 }
 
@@ -94,6 +105,11 @@ type Server struct {
 	pages   map[string]*pageTemplate
 	csrfKey []byte
 	static  http.Handler
+	// handler is the mux with the request metrics around it.
+	handler http.Handler
+	metrics *ops.Registry
+	health  *ops.Health
+	counts  *storeCounts
 }
 
 // New builds a server.
@@ -127,6 +143,17 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("server: static files: %w", err)
 	}
 	s.static = http.StripPrefix("/static/", cacheStatic(http.FileServerFS(sub)))
+	s.metrics, s.health = opts.Metrics, opts.Health
+	if s.metrics == nil {
+		s.metrics = ops.NewRegistry()
+		ops.RegisterProcess(s.metrics)
+	}
+	if s.health == nil {
+		s.health = &ops.Health{}
+	}
+	s.health.AddCheck("store", s.storeReady)
+	s.counts = newStoreCounts(s.metrics, opts.Store, s.log)
+	s.handler = ops.NewHTTPMetrics(s.metrics).Wrap(http.HandlerFunc(s.serve))
 	s.register()
 	return s, nil
 }
@@ -149,8 +176,16 @@ func (s *Server) Routes() []Route {
 // OpenAPI returns the embedded OpenAPI document.
 func OpenAPI() []byte { return append([]byte(nil), openapiJSON...) }
 
-// ServeHTTP implements http.Handler: security headers, then the routes.
+// ServeHTTP implements http.Handler: request metrics, security headers,
+// then the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// serve sets the security headers and the body limit and routes. The
+// mux records the matched pattern in r.Pattern, which the request
+// metrics use as the route label.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
@@ -183,6 +218,12 @@ func (s *Server) page(method, path string, h pageHandler) {
 			s.pageError(w, r, err)
 		}
 	})
+}
+
+// operation registers an operations endpoint (plain text, no page).
+func (s *Server) operation(method, path string, h http.Handler) {
+	s.routes = append(s.routes, Route{Method: method, Pattern: path})
+	s.mux.Handle(method+" "+path, h)
 }
 
 func (s *Server) register() {
@@ -253,6 +294,12 @@ func (s *Server) register() {
 	s.page("GET", "/watchlists/{id}/feed.atom", s.pageWatchlistFeed)
 	s.routes = append(s.routes, Route{Method: "GET", Pattern: "/static/"})
 	s.mux.Handle("GET /static/", s.static)
+
+	// Operations: outside the API (and its OpenAPI document), like the
+	// worker's endpoints of the same names.
+	s.operation("GET", "/metrics", s.counts.refreshing(s.metrics.Handler()))
+	s.operation("GET", "/healthz", s.health.Healthz())
+	s.operation("GET", "/readyz", s.health.Readyz())
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, errf(http.StatusNotFound, "page not found"))
 	})
