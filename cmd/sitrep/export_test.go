@@ -73,7 +73,7 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	for _, dst := range targets {
 		out := mustRun(t, "import", "--db", dst, "--json", dumpFile)
-		s := ingestSummaryOf(t, out)
+		s := jsonOf[ingestSummary](t, out)
 		if s.Failed != 0 || s.Documents != storeCounts(t, src).Documents {
 			t.Fatalf("import into %s: %+v", dst, s)
 		}
@@ -87,7 +87,7 @@ func TestExportRoundTrip(t *testing.T) {
 		}
 		checkStore(t, dst)
 		// Importing again changes nothing.
-		if s := ingestSummaryOf(t, mustRun(t, "import", "--db", dst, "--json", dumpFile)); s.Exists != s.Documents {
+		if s := jsonOf[ingestSummary](t, mustRun(t, "import", "--db", dst, "--json", dumpFile)); s.Exists != s.Documents {
 			t.Errorf("second import %+v", s)
 		}
 	}

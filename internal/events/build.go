@@ -15,13 +15,13 @@ var domestic = map[string]bool{"PROTEST": true, "CONCEDE": true, "MOBILIZE": tru
 // adjectival modifier just before the noun, or the object of "from"/"by".
 func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 	if p := h.pat.Flags["source"]; p != "" && p != "poss" {
-		if sd := c.afterPrep(s, h, p); sd.ok {
+		if sd := c.afterPrep(s, h, p, nil); sd.ok {
 			sd.via = p
 			return sd
 		}
 	}
 	for _, p := range []string{"by", "from"} {
-		if sd := c.afterPrep(s, h, p); sd.ok {
+		if sd := c.afterPrep(s, h, p, nil); sd.ok {
 			sd.via = p
 			return sd
 		}
@@ -149,7 +149,7 @@ func (c *Coder) parties(st *docState, s *sentence, h hit, mediator actors.Mentio
 }
 
 // afterPrep finds the actor introduced by preposition p after the trigger.
-func (c *Coder) afterPrep(s *sentence, h hit, p string) side {
+func (c *Coder) afterPrep(s *sentence, h hit, p string, exclude *side) side {
 	end := clauseEnd(s, h.trigger)
 	for j := h.trigger + 1; j < end && j < h.trigger+14; j++ {
 		if s.toks[j].Key == "," && j >= h.t1 {
@@ -161,6 +161,19 @@ func (c *Coder) afterPrep(s *sentence, h hit, p string) side {
 			continue
 		}
 		for k := j + 1; k < end && k < j+5; k++ {
+			if exclude != nil && exclude.ok && s.toks[k].Key == "the" && k+1 < end && stateNouns[s.toks[k+1].Key] {
+				// "a visit to the island by Pelosi": the state named before
+				if m, ok := stateBefore(s, k, exclude.m); ok {
+					return side{m: m, ok: true, inferred: true}
+				}
+			}
+			if k == j+1 && exclude != nil && exclude.ok {
+				// "Iran's missile attack on its territory": the territory
+				// of another actor than the attacker
+				if m, ok := pronounObject(s, j+1, k, exclude.m); ok && (p == "on" || p == "against") {
+					return side{m: m, ok: true, inferred: true}
+				}
+			}
 			if s.byTok[k] < 0 && s.toks[k].Kind == 'w' && !s.toks[k].Cap && !determinerOrAdj(s.toks[k].Key) {
 				break
 			}
@@ -191,14 +204,14 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			src, tgt = a, b
 		}
 		if p := h.pat.Flags["target"]; p != "" {
-			tgt = c.afterPrep(s, h, p)
+			tgt = c.afterPrep(s, h, p, &src)
 		}
 		if !tgt.ok {
 			for _, p := range []string{"on", "against", "to", "with", "for", "in"} {
 				if p == "in" && !assault {
 					continue
 				}
-				if tgt = c.afterPrep(s, h, p); tgt.ok {
+				if tgt = c.afterPrep(s, h, p, &src); tgt.ok {
 					break
 				}
 			}
@@ -216,6 +229,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != src.m.Country {
 				tgt = sub
 			}
+		}
+		if code.PLOVER == "CONSULT" && !light {
+			src, tgt = c.adjunctMeeting(s, h, src, tgt)
 		}
 		if !tgt.ok && (code.Quad == 4 || aid) {
 			// "strikes across Syria": the object of the noun
@@ -317,9 +333,11 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	// "Russia and Ukraine agreed in Istanbul", "Chinese and Russian warships
 	// held joint drills in the Sea of Japan": several subjects of a
 	// two-sided act do it with each other, not with the place they meet
-	if tgt.ok && len(srcs) > 1 && twoSided[code.PLOVER] && (tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || contextual(tgt.m)) {
+	if tgt.ok && len(srcs) > 1 && (twoSided[code.PLOVER] || reciprocal(s, h)) && (tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || contextual(tgt.m)) {
 		tgt = side{}
 	}
+	// "Kyiv and Moscow blamed each other": each does it to the other
+	mutual := len(srcs) > 1 && eachOther(s, h)
 	// "The United States and Ukraine signed an agreement giving Washington ...":
 	// an object that is one of several subjects is no target; the subjects pair up
 	if tgt.ok && len(srcs) > 1 {
@@ -342,9 +360,18 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 	case tgt.ok:
 		// "recalled its ambassadors to the United States and Australia"
+		if o, ok := ownerAfter(s, tgt.m); ok {
+			tgt.m = o
+		}
 		tgts := append([]actors.Mention{tgt.m}, coordinatedRight(s, tgt.m)...)
 		for _, m := range srcs {
-			for _, t := range tgts {
+			for i, t := range tgts {
+				if i > 0 && t.Country != "" && t.Country == m.Country {
+					// a coordinated target of the source's own country is
+					// not one it acts on ("Ukraine and Britain ... during a
+					// visit by Starmer")
+					continue
+				}
 				pairs = append(pairs, [2]actors.Mention{m, t})
 			}
 		}
@@ -352,6 +379,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		for i := 0; i < len(srcs); i++ {
 			for j := i + 1; j < len(srcs); j++ {
 				pairs = append(pairs, [2]actors.Mention{srcs[i], srcs[j]})
+				if mutual {
+					pairs = append(pairs, [2]actors.Mention{srcs[j], srcs[i]})
+				}
 			}
 		}
 	default:
@@ -394,6 +424,149 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		out = append(out, ev)
 	}
 	return out
+}
+
+// adjunctMeeting fills the missing sides of a meeting named in an
+// adverbial phrase of the clause ("asked Germany for weapons during a visit
+// to Berlin", "urged Saied in a phone call", "signed an agreement during a
+// visit by Starmer"): the subject of the main clause went to the meeting,
+// and the actor it acted on, or the subject itself when the visitor is
+// named, is the other side.
+func (c *Coder) adjunctMeeting(s *sentence, h hit, src, tgt side) (side, side) {
+	if src.ok && tgt.ok {
+		return src, tgt
+	}
+	start := clauseStart(s, h.trigger)
+	p := -1
+	for j := h.trigger - 1; j >= start && j >= h.trigger-4; j-- {
+		k := s.toks[j].Key
+		if k == "during" || k == "in" {
+			p = j
+			break
+		}
+		// "agreed ... at talks in Malaysia", "after talks": the meeting
+		// where the main act happened, or one before it, is not told apart
+		if s.toks[j].Kind == 'p' || s.byTok[j] >= 0 || prepositions[k] {
+			return src, tgt
+		}
+	}
+	if p < 0 {
+		return src, tgt
+	}
+	main, ok := mainSubject(s, start, p)
+	if !ok {
+		return src, tgt
+	}
+	switch {
+	case !src.ok:
+		src = side{m: main, ok: true, inferred: true}
+		if !tgt.ok {
+			// the actor the main verb acted on
+			for j := main.Tok1; j < p; j++ {
+				mi := s.byTok[j]
+				if mi < 0 {
+					continue
+				}
+				m := s.mentions[mi]
+				j = m.Tok1 - 1
+				if usable(m) && m.Kind != actors.MPlace && !m.Locative && m.Country != main.Country && prepBefore(s, m) == "" {
+					tgt = side{m: m, ok: true, inferred: true}
+					break
+				}
+			}
+		}
+	case src.via == "by" && main.Country != src.m.Country:
+		tgt = side{m: main, ok: true, inferred: true}
+	}
+	return src, tgt
+}
+
+// stateNouns refer back to a state in "the country", "the island".
+var stateNouns = map[string]bool{"country": true, "island": true, "nation": true, "kingdom": true, "republic": true}
+
+// stateBefore finds the state "the country" at token k refers to: the
+// nearest country named before it in the sentence, other than the actor's.
+func stateBefore(s *sentence, k int, exclude actors.Mention) (actors.Mention, bool) {
+	for j := k - 1; j >= 0; j-- {
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		j = m.Tok0
+		if m.Kind == actors.MCountry && m.Role != "modifier" && m.Country != "" && m.Country != exclude.Country {
+			return m, true
+		}
+	}
+	return actors.Mention{}, false
+}
+
+// ownerAfter: a generic group or institution, named in the plural, that
+// took its country from the actor named right after it ("its ambassadors to the United States
+// and Australia", "rescue teams from Spain and Britain") stands for that
+// actor, and for the actors coordinated with it.
+func ownerAfter(s *sentence, m actors.Mention) (actors.Mention, bool) {
+	// a singular noun names one body, not one for each owner ("a joint
+	// delegation from ECOWAS, the AU and the UN")
+	if !contextual(m) || !strings.HasSuffix(s.toks[m.Tok1-1].Key, "s") {
+		return m, false
+	}
+	j := m.Tok1
+	if j+1 >= len(s.toks) {
+		return m, false
+	}
+	switch s.toks[j].Key {
+	case "to", "from", "of", "in":
+	default:
+		return m, false
+	}
+	j++
+	for j < len(s.toks) && s.toks[j].Key == "the" {
+		j++
+	}
+	if j >= len(s.toks) {
+		return m, false
+	}
+	mi := s.byTok[j]
+	if mi < 0 {
+		return m, false
+	}
+	o := s.mentions[mi]
+	if o.Tok0 != j || !usable(o) || o.Country != m.Country || o.Kind == actors.MPlace || len(coordinatedRight(s, o)) == 0 {
+		return m, false
+	}
+	return o, true
+}
+
+// reciprocal reports whether the words of the pattern name an exchange
+// ("exchanged prisoners", "a prisoner swap", "traded fire"): several
+// subjects do it with each other, whatever they exchange.
+func reciprocal(s *sentence, h hit) bool {
+	for k := h.k0; k < h.k1; k++ {
+		switch s.keys[k] {
+		case "exchange", "exchanged", "exchanges", "exchanging", "swap", "swaps", "swapped", "traded":
+			return true
+		}
+	}
+	return false
+}
+
+// eachOther reports whether "each other" or "one another" follows the
+// trigger in its clause, when the act is not one the sides agreed to do
+// together ("agreed to stop targeting each other" is one joint act).
+func eachOther(s *sentence, h hit) bool {
+	for j := max(h.trigger-4, 0); j < h.t1; j++ {
+		if k := s.toks[j].Key; k == "agreed" || k == "agree" || k == "agreeing" || k == "pledged" || k == "promised" {
+			return false
+		}
+	}
+	end := clauseEnd(s, h.trigger)
+	for j := h.trigger + 1; j+1 < end && j < h.t1+4; j++ {
+		if (s.toks[j].Key == "each" && s.toks[j+1].Key == "other") || (s.toks[j].Key == "one" && s.toks[j+1].Key == "another") {
+			return true
+		}
+	}
+	return false
 }
 
 // twoSided are the acts PLOVER codes without a direction.
@@ -439,7 +612,7 @@ func (c *Coder) passiveSides(st *docState, s *sentence, h hit, code *Code) (side
 		}
 	case "SANCTION":
 		// "Gabon was suspended from the African Union"
-		if from := c.afterPrep(s, h, "from"); from.ok && from.m.Kind == actors.MOrg && from.m.Country != tgt.m.Country {
+		if from := c.afterPrep(s, h, "from", nil); from.ok && from.m.Kind == actors.MOrg && from.m.Country != tgt.m.Country {
 			return from, tgt
 		}
 	case "COERCE", "ACCUSE":

@@ -135,6 +135,18 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		if sub := c.subject(st, s, v, allowPrep); sub.ok {
 			return sub
 		}
+	} else if i > start+1 && s.toks[i-1].Key == "," && opensParticiple(s.keys, s.tokKey[i]) {
+		// "Abiy ordered an offensive against Tigray, accusing it of ...":
+		// a participle clause after a comma shares the subject of the main
+		// clause even when its verb is not an event
+		if m, ok := mainSubject(s, start, i-1); ok {
+			return side{m: m, ok: true}
+		}
+	}
+	if conflictHead(s, i, start) {
+		// "Sudan's war has displaced millions", "the fighting killed 20":
+		// a situation, not an actor, is the subject
+		return side{}
 	}
 	for j := i - 1; j >= start; j-- {
 		t := s.toks[j]
@@ -145,9 +157,10 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 				continue
 			}
 		}
-		if subordinators[t.Key] {
-			// "... after a massive earthquake struck": the subject of a
-			// subordinate clause stands between the conjunction and the verb
+		if subordinators[t.Key] || subordinatingAs(s, j) {
+			// "... after a massive earthquake struck", "as fighting raged":
+			// the subject of a subordinate clause stands between the
+			// conjunction and the verb
 			return side{}
 		}
 		if t.Key == "that" && relativeThat(s, j, i) {
@@ -197,7 +210,7 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		if !usable(m) || m.Kind == actors.MPlace {
 			continue
 		}
-		if p := prepBefore(s, m); p != "" && !allowPrep[p] {
+		if p := prepBefore(s, m); p != "" && !allowPrep[p] && !(subordinators[p] && clauseSubject(s, m, i)) {
 			continue
 		}
 		if contextual(m) && namesPair(s, m) {
@@ -209,6 +222,93 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		return side{m: m, ok: true}
 	}
 	return side{}
+}
+
+// conflictNouns name situations that do things in news text without
+// being actors: "the war has displaced", "fighting killed", "the
+// earthquake destroyed".
+var conflictNouns = map[string]bool{"war": true, "wars": true, "conflict": true, "conflicts": true, "fighting": true, "violence": true, "crisis": true, "unrest": true, "clashes": true, "hostilities": true, "insurgency": true, "turmoil": true, "famine": true, "drought": true, "floods": true, "flooding": true, "earthquake": true, "storm": true, "hurricane": true, "cyclone": true, "epidemic": true, "pandemic": true, "disease": true, "shortages": true, "blockade": true}
+
+// conflictHead reports whether the word before the verb at i (past
+// auxiliaries and adverbs) is a situation noun heading its subject.
+func conflictHead(s *sentence, i, start int) bool {
+	j := i - 1
+	for j >= start && (auxiliaries[s.toks[j].Key] || modals[s.toks[j].Key] || strings.HasSuffix(s.toks[j].Key, "ly") && s.byTok[j] < 0) {
+		j--
+	}
+	return j >= start && conflictNouns[s.toks[j].Key] && s.byTok[j] < 0
+}
+
+// mainSubject is the subject of the main clause between tokens start and
+// end: the first actor that no preposition governs, when no subordinate
+// clause or comma stands before it.
+func mainSubject(s *sentence, start, end int) (actors.Mention, bool) {
+	for j := start; j < end; j++ {
+		if subordinators[s.toks[j].Key] || s.toks[j].Key == "," || s.toks[j].Key == "as" {
+			return actors.Mention{}, false
+		}
+		mi := s.byTok[j]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		j = m.Tok1 - 1
+		if m.Role == "modifier" {
+			continue
+		}
+		if !usable(m) || m.Kind == actors.MPlace || m.Locative || prepBefore(s, m) != "" {
+			return actors.Mention{}, false
+		}
+		// "opened an investigation after a missile landed ..., killing two
+		// people": the participle goes with the subordinate clause
+		for k := m.Tok1; k < end; k++ {
+			if subordinators[s.toks[k].Key] || subordinatingAs(s, k) || s.toks[k].Key == "that" || s.toks[k].Key == "which" || s.toks[k].Key == "who" {
+				return actors.Mention{}, false
+			}
+		}
+		return m, true
+	}
+	return actors.Mention{}, false
+}
+
+// clauseSubject reports whether a mention that a word like "after" or
+// "before" governs is the subject of a clause whose verb is the trigger
+// at i ("after police killed 19 people", "before the rebels had
+// withdrawn"): nothing but auxiliaries and adverbs stand between them.
+func clauseSubject(s *sentence, m actors.Mention, i int) bool {
+	if m.Tok1 > i {
+		return false
+	}
+	for k := m.Tok1; k < i; k++ {
+		w := s.toks[k].Key
+		if !auxiliaries[w] && !strings.HasSuffix(w, "ly") {
+			return false
+		}
+	}
+	return true
+}
+
+var auxiliaries = map[string]bool{"had": true, "has": true, "have": true, "was": true, "were": true, "is": true, "are": true, "did": true, "would": true, "could": true, "will": true, "not": true, "also": true, "then": true}
+
+// subordinatingAs reports whether "as" at j opens a clause ("as fighting
+// raged"), not a comparison or a list ("as well as", "such as").
+func subordinatingAs(s *sentence, j int) bool {
+	if s.toks[j].Key != "as" {
+		return false
+	}
+	if j > 0 {
+		switch s.toks[j-1].Key {
+		case "such", "well", "same", "so", "just":
+			return false
+		}
+	}
+	if j+1 < len(s.toks) {
+		switch s.toks[j+1].Key {
+		case "well", "part", "a", "an", "many", "much", "long", "soon", "far", "of", "to":
+			return false
+		}
+	}
+	return true
 }
 
 // namesPair reports whether a generic noun phrase counts two sides ("the
@@ -382,11 +482,15 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 	cost := 0
 	for j := from; j < end && cost < 14; j, cost = j+1, cost+1 {
 		t := s.toks[j]
-		if j > from && (t.Key == "that" || t.Key == "which" || t.Key == "who" || t.Key == "because" || t.Key == "while" || t.Key == "after" || t.Key == "as") {
+		if j > from && (t.Key == "that" || t.Key == "which" || t.Key == "who" || t.Key == "because" || t.Key == "while" || t.Key == "after" || t.Key == "as" || t.Key == "according") {
+			// "according to X" names a source, never a recipient
 			break
 		}
 		mi := s.byTok[j]
 		if mi < 0 {
+			if m, ok := pronounObject(s, from, j, exclude); ok {
+				return side{m: m, ok: true, inferred: true}
+			}
 			continue
 		}
 		m := s.mentions[mi]
@@ -446,6 +550,59 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 	}
 	return generic
 }
+
+// pronounObject resolves a pronoun in the object of a verb to an actor
+// named before it in the sentence other than the subject: "accusing it of
+// ...", "fired a water cannon at it", "strikes on its territory". The
+// pronoun must stand right after the verb or after a preposition that
+// marks a recipient; a pronoun that opens a clause ("said it would") is
+// the subject of that clause.
+func pronounObject(s *sentence, from, j int, exclude actors.Mention) (actors.Mention, bool) {
+	k := s.toks[j].Key
+	possessive := k == "its" || k == "their"
+	if !possessive && k != "it" && k != "them" && k != "him" {
+		return actors.Mention{}, false
+	}
+	prev := ""
+	if j > 0 {
+		prev = s.toks[j-1].Key
+	}
+	switch {
+	case possessive:
+		// "its" after the verb is the subject's own ("recalled its envoy")
+		if prev != "on" && prev != "against" && prev != "into" && prev != "at" {
+			return actors.Mention{}, false
+		}
+	case j != from && prev != "at" && prev != "on" && prev != "against" && prev != "to" && prev != "with":
+		return actors.Mention{}, false
+	}
+	if j+1 < len(s.toks) && (auxiliaries[s.toks[j+1].Key] || modals[s.toks[j+1].Key]) {
+		return actors.Mention{}, false
+	}
+	for i := j - 1; i >= 0; i-- {
+		mi := s.byTok[i]
+		if mi < 0 {
+			continue
+		}
+		m := s.mentions[mi]
+		i = m.Tok0
+		if !usable(m) || m.Kind == actors.MPlace || m.Locative && possessive || (m.Entity >= 0 && m.Entity == exclude.Entity) || m.Tok0 == exclude.Tok0 && m.Text == exclude.Text {
+			continue
+		}
+		if (k == "him") != (m.Kind == actors.MPerson) || k != "him" && m.Kind == actors.MPerson {
+			continue
+		}
+		// "its territory" belongs to a subject-like actor; "it" may be any
+		// actor named before ("wrote to Kenya, accusing it of ...")
+		if possessive && (contextual(m) || prepBefore(s, m) != "") || prepBefore(s, m) == "by" {
+			continue
+		}
+		return m, true
+	}
+	return actors.Mention{}, false
+}
+
+var modals = map[string]bool{"would": true, "will": true, "could": true, "should": true, "may": true, "might": true, "can": true, "must": true, "had": true, "was": true, "would've": true}
 
 // locativeHead reports whether the "of" before m follows a noun phrase a
 // locative preposition opens ("in the southern province of Sweida").
@@ -540,11 +697,15 @@ func coordinatedRight(s *sentence, m actors.Mention) []actors.Mention {
 		for k < len(s.toks) && s.toks[k].Key == "the" {
 			k++
 		}
+		// "13 soldiers and scores of civilians"
+		if k+1 < len(s.toks) && quantity[s.toks[k].Key] && s.toks[k+1].Key == "of" {
+			k += 2
+		}
 		if k >= len(s.toks) {
 			break
 		}
-		mi := s.byTok[k]
-		if mi < 0 || s.mentions[mi].Tok0 != k {
+		mi := mentionFrom(s, k, s.toks[k-1].Key == "and")
+		if mi < 0 {
 			break
 		}
 		o := s.mentions[mi]
@@ -555,6 +716,32 @@ func coordinatedRight(s *sentence, m actors.Mention) []actors.Mention {
 		j = o.Tok1
 	}
 	return out
+}
+
+// mentionFrom returns the mention that starts at token k, or -1; when
+// titled, one whose noun phrase starts there ("and Philippine President
+// Ferdinand Marcos": the title is part of it).
+func mentionFrom(s *sentence, k int, titled bool) int {
+	if mi := s.byTok[k]; mi >= 0 {
+		if s.mentions[mi].Tok0 == k {
+			return mi
+		}
+		return -1
+	}
+	if !titled {
+		return -1
+	}
+	for mi, m := range s.mentions {
+		if m.NP0 <= k && k < m.Tok0 {
+			for j := k; j < m.Tok0; j++ {
+				if s.toks[j].Kind == 'p' || s.byTok[j] >= 0 {
+					return -1
+				}
+			}
+			return mi
+		}
+	}
+	return -1
 }
 
 // nationsOf: two actors that each name their own, different country
