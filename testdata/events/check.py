@@ -201,9 +201,9 @@ def check_line(obj, where, cameo_codes, plover_map, errors):
             errors.append(f"{where}: unknown key {k!r}")
     if not ok:
         return False
-    if not isinstance(obj["id"], str) or not re.fullmatch(r"ev-\d{4}",
+    if not isinstance(obj["id"], str) or not re.fullmatch(r"(ev|ho)-\d{4}",
                                                           obj["id"]):
-        errors.append(f"{where}: id {obj['id']!r} is not ev-NNNN")
+        errors.append(f"{where}: id {obj['id']!r} is not ev-NNNN or ho-NNNN")
     text = obj["text"]
     if not isinstance(text, str) or not text.strip():
         errors.append(f"{where}: empty text")
