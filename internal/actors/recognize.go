@@ -123,7 +123,7 @@ var determiners = map[string]bool{"a": true, "an": true, "the": true, "one": tru
 
 var placeAdjectives = map[string]bool{"central": true, "northern": true, "southern": true, "eastern": true, "western": true, "downtown": true, "greater": true, "north": true, "south": true, "east": true, "west": true, "besieged": true, "occupied": true, "northwestern": true, "northeastern": true, "southwestern": true, "southeastern": true, "coastal": true, "rural": true}
 
-var locativePreps = map[string]bool{"in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
+var locativePreps = map[string]bool{"through": true, "in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
 
 // Recognize finds and resolves every actor and place in the document.
 // date (YYYY-MM-DD, may be empty) selects people's roles.
@@ -338,6 +338,56 @@ func (d *Dictionary) sentenceMentions(doc *Doc, si int, capsMid map[string]bool,
 		}
 		i = next
 	}
+	return crowds(toks, si, out, d)
+}
+
+// crowdWords are quantities that stand for people when they head a noun
+// phrase of their own ("Thousands marched", "tens of thousands rallied").
+var crowdWords = map[string]bool{"thousands": true, "hundreds": true, "millions": true, "dozens": true, "scores": true, "tens": true}
+
+// crowds adds a civilian group for each quantity that heads a subject or
+// object without a noun ("Thousands demonstrated across France"): "of"
+// after it leads to the noun that names the people ("thousands of
+// Georgians"), which the dictionaries read.
+func crowds(toks []text.Token, si int, ms []Mention, d *Dictionary) []Mention {
+	covered := func(i int) bool {
+		for _, m := range ms {
+			if m.NP0 <= i && i < m.Tok1 || m.Tok0 <= i && i < m.Tok1 {
+				return true
+			}
+		}
+		return false
+	}
+	var add []Mention
+	for i := 0; i < len(toks); i++ {
+		if !crowdWords[toks[i].Key] || covered(i) {
+			continue
+		}
+		j := i + 1
+		// "tens of thousands", "hundreds of thousands"
+		if j+1 < len(toks) && toks[j].Key == "of" && crowdWords[toks[j+1].Key] {
+			j += 2
+		}
+		if j < len(toks) && (toks[j].Key == "of" || toks[j].Cap || toks[j].Kind != text.Word && toks[j].Key != ",") {
+			continue
+		}
+		if i > 0 {
+			switch prev := toks[i-1]; {
+			case prev.Kind == text.Punct && prev.Key != "-":
+			case prev.Key == "and" || prev.Key == "but" || prev.Key == "as" || prev.Key == "while" || prev.Key == "when" || prev.Key == "after" || prev.Key == "where" || prev.Key == "than" || prev.Key == "some" || prev.Key == "about" || prev.Key == "around" || prev.Key == "nearly" || prev.Key == "almost" || prev.Key == "over":
+			default:
+				continue
+			}
+		}
+		s, e := d.span(toks, i, j)
+		add = append(add, Mention{Start: s, End: e, Tok0: i, Tok1: j, NP0: i, Sentence: si, Entity: -1, Kind: MGroup, Text: joinText(toks, i, j), Role: "people", Sectors: []string{"CVL"}, HeadTok: j - 1})
+		i = j - 1
+	}
+	if len(add) == 0 {
+		return ms
+	}
+	out := append(ms, add...)
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Tok0 < out[b].Tok0 })
 	return out
 }
 
@@ -911,6 +961,7 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 	lastInst := map[string]string{}  // sectors key -> country
 	lastGroup := map[string]string{} // group role -> country
 	var lastOrg *Mention
+	dateline := datelineCountry(doc)
 	for si := range doc.Mentions {
 		ms := doc.Mentions[si]
 		for i := range ms {
@@ -923,6 +974,15 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 						m.Country = c
 					} else if c := sentenceCountry(ms, i); c != "" && len(m.Sectors) > 0 {
 						m.Country = c
+					} else if len(m.Sectors) > 0 && homeSectors[m.Sectors[0]] {
+						// "Police beat protesters outside the parliament":
+						// a domestic body acts where the sentence or the
+						// report is set
+						if m.Country = d.sentencePlaceCountry(doc, si); m.Country == "" {
+							if m.Country = d.anyPlaceCountry(doc, si); m.Country == "" {
+								m.Country = dateline
+							}
+						}
 					}
 				}
 				if m.Country != "" && key != "" {
@@ -990,6 +1050,13 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 					// "Rioters set fire to cars across France": the country where it happens
 					m.Country = d.sentencePlaceCountry(doc, si)
 				}
+				if m.Country == "" && m.Kind == MGroup && len(m.Sectors) > 0 && homeSectors[m.Sectors[0]] {
+					// protesters, police, strikers act at home: the place the
+					// sentence names, else the place the report is filed from
+					if m.Country = d.anyPlaceCountry(doc, si); m.Country == "" {
+						m.Country = dateline
+					}
+				}
 				if m.Code == "" || len(m.Code) == 3 {
 					m.Code = code(m.Country, m.Sectors)
 				}
@@ -1023,6 +1090,48 @@ func (d *Dictionary) sentencePlaceCountry(doc *Doc, si int) string {
 	return ""
 }
 
+// anyPlaceCountry is the country of the first place a sentence names at
+// all ("took to the streets of Tel Aviv").
+func (d *Dictionary) anyPlaceCountry(doc *Doc, si int) string {
+	for _, o := range doc.Mentions[si] {
+		if o.Kind != MPlace || o.Possessive {
+			continue
+		}
+		if o.Country != "" {
+			return o.Country
+		}
+		if pl, ok := d.resolvePlace(o.Text, nil); ok {
+			return pl.Country
+		}
+	}
+	return ""
+}
+
+// homeSectors are the sectors of people and bodies that act at home
+// (protesters, police, courts, strikers): one the sentence gives
+// no country takes the country the report is filed from.
+var homeSectors = map[string]bool{"CVL": true, "COP": true, "JUD": true, "LEG": true, "EDU": true, "LAB": true, "AGR": true, "HLH": true, "BUS": true, "REL": true, "OPP": true, "PTY": true}
+
+// datelineCountry is the country of the place a report opens with, in
+// capitals before a comma or dash ("KHARTOUM, April 15 -").
+func datelineCountry(doc *Doc) string {
+	if len(doc.Mentions) == 0 || len(doc.Tokens) == 0 {
+		return ""
+	}
+	for _, m := range doc.Mentions[0] {
+		if m.Tok0 > 1 {
+			break
+		}
+		toks := doc.Tokens[0]
+		if m.Kind == MPlace || m.Kind == MMetonym || m.Kind == MCountry {
+			if toks[m.Tok0].AllCaps && m.Tok1 < len(toks) && toks[m.Tok1].Kind == text.Punct && m.Country != "" {
+				return m.Country
+			}
+		}
+	}
+	return ""
+}
+
 func unionSectors(a, b []string) []string {
 	out := append([]string{}, a...)
 	for _, s := range b {
@@ -1046,7 +1155,8 @@ func sentenceCountry(ms []Mention, skip int) string {
 	}
 	// else the country a person or organisation of the sentence names
 	for j, m := range ms {
-		if j != skip && m.ExplicitCountry && m.Country != "" && (m.Kind == MPerson || m.Kind == MOrg) {
+		// a news agency in a dateline ("(Reuters) -") reports from abroad
+		if j != skip && m.ExplicitCountry && m.Country != "" && (m.Kind == MPerson || m.Kind == MOrg) && !contains(m.Sectors, "MED") {
 			return m.Country
 		}
 	}

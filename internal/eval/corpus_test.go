@@ -20,9 +20,9 @@ import (
 // target country, type) triple). Raise the floors as the coder improves;
 // never lower them to make a change pass.
 const (
-	floorTypeF1   = 0.85
-	floorTripleF1 = 0.78
-	floorNoEvent  = 0.97
+	floorTypeF1   = 0.86
+	floorTripleF1 = 0.79
+	floorNoEvent  = 0.98
 )
 
 func TestEventCorpus(t *testing.T) {
@@ -36,15 +36,15 @@ func TestEventCorpus(t *testing.T) {
 // TestHoldoutCorpus scores the held-out sentences
 // (testdata/events/holdout.jsonl), written to measure how the coder
 // generalises beyond the corpus it was tuned on; nothing is tuned to them.
-// The floors sit just under the scores measured when the set was written,
-// so a change that generalises worse fails. Raise them as the coder
+// The floors sit just under the scores last measured (0.687, 0.588,
+// 31 of 37), so a change that generalises worse fails. Raise them as the coder
 // improves; never lower them.
 func TestHoldoutCorpus(t *testing.T) {
 	rep, n := scoreCorpus(t, "../../testdata/events/holdout.jsonl")
 	if n < 200 {
 		t.Fatalf("holdout has %d sentences, want at least 200", n)
 	}
-	checkFloors(t, rep, 0.64, 0.54, 0.80)
+	checkFloors(t, rep, 0.67, 0.57, 0.80)
 }
 
 // scoreCorpus codes every sentence of a JSON-lines file and scores it.

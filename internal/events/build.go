@@ -11,14 +11,34 @@ import (
 // country where the act happens
 var domestic = map[string]bool{"PROTEST": true, "CONCEDE": true, "MOBILIZE": true, "COERCE": true, "ASSAULT": true, "RETREAT": true}
 
+// inwardCodes are acts a state or its institutions do at home: promising
+// or demanding political reform, and investigating. With no target in the
+// text their recipient is the actor's own country ("the junta promised to
+// hold elections", "French prosecutors are investigating a bribery
+// scheme"), whatever place the sentence names.
+var inwardCodes = []string{"024", "034", "09", "104"}
+
+func inward(code string) bool {
+	for _, p := range inwardCodes {
+		if strings.HasPrefix(code, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // nominalSource finds the actor of a nominal event: a possessive or
 // adjectival modifier just before the noun, or the object of "from"/"by".
 func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
-	if p := h.pat.Flags["source"]; p != "" && p != "poss" {
+	if p := h.pat.Flags["source"]; p != "" && p != "poss" && !strings.HasPrefix(p, "&") {
 		if sd := c.afterPrep(s, h, p, nil); sd.ok {
 			sd.via = p
 			return sd
 		}
+	}
+	if mi := s.byTok[h.trigger]; mi >= 0 && s.mentions[mi].Tok0 < h.trigger && usable(s.mentions[mi]) {
+		// "Ukrainian drones struck": the trigger is the head of the actor
+		return side{m: s.mentions[mi], ok: true}
 	}
 	for _, p := range []string{"by", "from"} {
 		if sd := c.afterPrep(s, h, p, nil); sd.ok {
@@ -66,11 +86,49 @@ func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 		}
 		m := s.mentions[mi]
 		if m.Kind == "demonym" || m.Possessive || (usable(m) && m.Tok1 == h.trigger) {
-			if m.Country != "" {
+			// an international body before a noun that has its own verb
+			// ("EU sanctions on Syria could be eased") is the noun's actor
+			if m.Country != "" || h.pred && international(m.Code) && usable(m) {
 				return side{m: m, ok: true}
 			}
 		}
 		j = m.Tok0
+	}
+	return side{}
+}
+
+// passiveBefore returns the passive verb that governs the noun phrase at
+// i through "on", "under" or "at" ("was put on high alert", "were placed
+// under curfew"), or -1.
+func passiveBefore(s *sentence, i int) int {
+	for j := i - 1; j >= 0 && j >= i-4; j-- {
+		k := s.toks[j].Key
+		switch {
+		case k == "on" || k == "under" || k == "at" || k == "a" || k == "the" || k == "full" || k == "maximum":
+			continue
+		case passive(s, j):
+			return j
+		}
+		return -1
+	}
+	return -1
+}
+
+// claimedBy finds the actor a sentence says claimed an attack ("an attack
+// claimed by Islamic State", "claimed by the Pakistani Taliban").
+func (c *Coder) claimedBy(s *sentence) side {
+	for j := 0; j+2 < len(s.toks); j++ {
+		if s.toks[j].Key != "claimed" || s.toks[j+1].Key != "by" {
+			continue
+		}
+		for k := j + 2; k < len(s.toks) && k < j+5; k++ {
+			if mi := s.byTok[k]; mi >= 0 && usable(s.mentions[mi]) {
+				return side{m: s.mentions[mi], ok: true, via: "by"}
+			}
+			if s.toks[k].Kind == 'p' {
+				break
+			}
+		}
 	}
 	return side{}
 }
@@ -161,6 +219,11 @@ func (c *Coder) afterPrep(s *sentence, h hit, p string, exclude *side) side {
 			continue
 		}
 		for k := j + 1; k < end && k < j+5; k++ {
+			if s.inDate[k] || s.toks[k].Kind == 'p' && s.toks[k].Key != "'s" && s.toks[k].Key != "-" {
+				// "on Wednesday, the Israeli military said": a date or a
+				// comma ends the phrase
+				break
+			}
 			if exclude != nil && exclude.ok && s.toks[k].Key == "the" && k+1 < end && stateNouns[s.toks[k+1].Key] {
 				// "a visit to the island by Pelosi": the state named before
 				if m, ok := stateBefore(s, k, exclude.m); ok {
@@ -193,7 +256,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	if code.PLOVER == "STATEMENT" || code.PLOVER == "" {
 		return nil
 	}
-	assault := code.Quad == 4
+	// a threat of force takes its target like the attack it threatens
+	// ("threatened a nuclear strike on Kyiv")
+	assault := code.Quad == 4 || strings.HasPrefix(code.Code, "138")
 	aid := code.PLOVER == "AID"
 	var src, tgt side
 	var srcs []actors.Mention
@@ -229,9 +294,26 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != src.m.Country {
 				tgt = sub
 			}
+		case !src.ok && code.PLOVER == "MOBILIZE":
+			// "Israel's military was put on high alert": the subject of a
+			// passive verb that places it in the state the noun names
+			if v := passiveBefore(s, h.trigger); v >= 0 {
+				if sub := c.subject(st, s, v, nil); sub.ok {
+					src = sub
+				}
+			}
+		}
+		if !src.ok && assault {
+			// "a bombing ... in an attack claimed by Islamic State"
+			src = c.claimedBy(s)
 		}
 		if code.PLOVER == "CONSULT" && !light {
 			src, tgt = c.adjunctMeeting(s, h, src, tgt)
+		}
+		if !tgt.ok && h.pred {
+			// "the last U.S. troops left Afghanistan": the noun's own verb
+			// takes an object like any verb
+			tgt = c.object(s, h.t1, assault, aid, src.m)
 		}
 		if !tgt.ok && (code.Quad == 4 || aid) {
 			// "strikes across Syria": the object of the noun
@@ -246,6 +328,13 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 		if !tgt.ok {
 			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
+		}
+		if !tgt.ok && strings.HasPrefix(code.Code, "042") && src.ok && (src.m.Kind == actors.MPerson || strings.HasSuffix(src.m.Code, "GOV")) {
+			// "Blinken arrived in Israel", "Scholz landed in Beijing": a
+			// leader's visit is to the foreign place it reaches
+			if t := c.object(s, h.trigger+1, false, true, src.m); t.ok && t.m.Country != src.m.Country {
+				tgt = t
+			}
 		}
 	}
 	if !tgt.ok && src.ok && !src.pair && len(coordinated(s, src.m)) == 0 && h.pat.Kind == 'V' && (code.PLOVER == "AGREE" || code.PLOVER == "SUPPORT") {
@@ -321,8 +410,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 		tgt.inferred = true
 	}
-	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && domestic[act] {
-		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" {
+	home := inward(h.pat.Code)
+	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home) {
+		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" && !home {
 			tgt = side{m: pl, ok: true, inferred: true}
 		} else {
 			own := src.m
@@ -587,7 +677,7 @@ func sameCountry(ms []actors.Mention, m actors.Mention) bool {
 func (c *Coder) passiveSides(st *docState, s *sentence, h hit, code *Code) (side, side) {
 	assault, aid := code.Quad == 4, code.PLOVER == "AID"
 	tgt := c.subject(st, s, h.trigger, nil)
-	if !tgt.ok {
+	if !tgt.ok && !namedSubject(s, h.trigger) {
 		// "jets have been delivered to Ukraine by Denmark": the recipient follows
 		tgt = c.object(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1})
 		if tgt.ok && prepBefore(s, tgt.m) == "by" {
@@ -627,6 +717,27 @@ func (c *Coder) passiveSides(st *docState, s *sentence, h hit, code *Code) (side
 		return side{m: own, ok: true, inferred: true}, tgt
 	}
 	return side{}, tgt
+}
+
+// namedSubject reports whether the clause of the verb at i has a subject
+// the recogniser read, usable or not ("Government troops ... were accused
+// by residents"): a passive verb's object is then not to be looked for
+// after it.
+func namedSubject(s *sentence, i int) bool {
+	start := clauseStart(s, i)
+	for j := i - 1; j >= start; j-- {
+		if s.toks[j].Key == "," || subordinators[s.toks[j].Key] {
+			break
+		}
+		if mi := s.byTok[j]; mi >= 0 {
+			m := s.mentions[mi]
+			if m.Kind != actors.MPlace && !m.Locative && prepBefore(s, m) == "" {
+				return true
+			}
+			j = m.Tok0
+		}
+	}
+	return false
 }
 
 // passiveAgent finds the agent of a passive verb after "by"; by reports

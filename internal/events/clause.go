@@ -98,6 +98,11 @@ func clauseStart(s *sentence, i int) int {
 		switch s.toks[j].Key {
 		case ";", ":":
 			return j + 1
+		case "-", "—", "–":
+			// a dateline: "KHARTOUM, April 15 (Reuters) -"
+			if j > 0 && s.toks[j-1].Key == ")" {
+				return j + 1
+			}
 		}
 	}
 	return 0
@@ -375,6 +380,11 @@ func appositionStart(s *sentence, j int) int {
 			if mi := s.byTok[h]; mi >= 0 && s.mentions[mi].Kind == actors.MGroup && k > 0 && s.byTok[k-1] >= 0 {
 				return k
 			}
+		}
+		// "Sheikh X, one of the community's spiritual leaders,": a phrase
+		// that ends in a role noun right before the closing comma
+		if mi := s.byTok[j-1]; mi >= 0 && s.mentions[mi].Kind == actors.MGroup && s.mentions[mi].Tok1 == j && k > 0 && s.byTok[k-1] >= 0 && s.mentions[s.byTok[k-1]].Kind == actors.MPerson {
+			return k
 		}
 		return -1
 	}
@@ -771,13 +781,18 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 	}
 	k0 := s.tokKey[start]
 	k1 := h.k0
+	if h.pred {
+		// "EU sanctions on Syria could be eased": the cues before the
+		// noun's own verb govern it
+		k1 = h.k1 - 1
+	}
 	mod := sitrep.ModalityAsserted
 	for k := k0; k < k1; k++ {
 		for _, cu := range c.cues.At(s.keys, k) {
 			if k+len(cu.words) > k1 {
 				continue
 			}
-			if h.pat.Kind == 'N' && cu.kind != "negated" && k+len(cu.words) < k1-4 {
+			if h.pat.Kind == 'N' && !h.pred && cu.kind != "negated" && k+len(cu.words) < k1-4 {
 				// "agreed to a ceasefire brokered by Washington": a cue governs
 				// the verb after it; a noun only when it modifies its phrase
 				// ("the planned talks")

@@ -27,7 +27,8 @@ func codeSentence(t *testing.T, c *Coder, ad *actors.Dictionary, dr *dates.Resol
 	doc := ad.RecognizeDocument(src, x.Sentences, pub, x.Dates, "")
 	var out []string
 	for _, e := range c.Code(x, doc) {
-		out = append(out, side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER)
+		// each event twice: with its PLOVER type and with its CAMEO code
+		out = append(out, side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER, side3(e.Source)+">"+side3(e.Target)+" #"+e.CAMEO)
 	}
 	sort.Strings(out)
 	return out
@@ -105,6 +106,34 @@ func TestClauseMechanisms(t *testing.T) {
 			[]string{"FRA>POL CONSULT"}, nil},
 		{"the island refers back to the state", "China began military drills near Taiwan on Friday, two days after a visit to the island by Antony Blinken.",
 			[]string{"USA>TWN CONSULT"}, nil},
+		{"a root-01 blocker holds its words against an overlapping match", "Argentina beat France in a dramatic World Cup clash in Qatar.",
+			nil, []string{"FRA>QAT ASSAULT", "ARG>QAT ASSAULT", "ARG>FRA ASSAULT"}},
+		{"a noun's own verb matches in the past tense and takes an object", "Canadian troops have left Latvia.",
+			[]string{"CAN>LVA RETREAT"}, []string{"CAN>CAN RETREAT"}},
+		{"cues before a noun's own verb give its modality", "EU sanctions on Iran could be lifted if the talks succeed.",
+			[]string{"IGO>IRN #085"}, []string{"IGO>IRN #163"}},
+		{"a trigger at the head of an actor phrase", "Ukrainian drones hit a Russian airbase on Sunday.",
+			[]string{"UKR>RUS #195"}, []string{"UKR>RUS #190"}},
+		{"a leader's visit is to the place reached", "The Indian prime minister landed in Tokyo on Friday.",
+			[]string{"IND>JPN CONSULT"}, nil},
+		{"a threat of force takes the place it targets", "Medvedev threatened a nuclear strike on London.",
+			[]string{"RUS>GBR THREATEN"}, nil},
+		{"reform promised with no target is domestic", "The Thai government promised constitutional reform.",
+			[]string{"THA>THA AGREE"}, nil},
+		{"an investigation with no target is domestic", "Italian prosecutors are investigating a suspected fraud scheme.",
+			[]string{"ITA>ITA ACCUSE"}, nil},
+		{"violence by a crowd subject is a riot", "Kenyan police fired tear gas as rioters attacked a police station in Nairobi.",
+			[]string{"KEN>KEN #145"}, []string{"KEN>KEN #190"}},
+		{"a bare quantity subject is a crowd of the place", "Thousands marched through Tbilisi on Sunday.",
+			[]string{"GEO>GEO PROTEST"}, nil},
+		{"a dateline's agency is no actor; police take the dateline's country", "KHARTOUM, April 15 (Reuters) - Police fired tear gas at protesters outside the parliament.",
+			[]string{"SDN>SDN ASSAULT"}, []string{"GBR>SDN ASSAULT"}},
+		{"police before an irregular past verb is the subject", "Police shot dead a protester in Nairobi on Tuesday.",
+			[]string{"KEN>KEN ASSAULT"}, nil},
+		{"a passive verb placing its subject on alert", "Pakistan's army was placed on high alert after the attack.",
+			[]string{"PAK>PAK MOBILIZE"}, nil},
+		{"an attack claimed by a group names the attacker", "A suicide bombing at a market in Kabul killed 12 people in an attack claimed by Islamic State.",
+			[]string{"IMG>AFG ASSAULT"}, nil},
 	}
 	for _, tc := range cases {
 		got := codeSentence(t, c, ad, dr, tc.text)

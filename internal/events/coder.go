@@ -126,6 +126,9 @@ type hit struct {
 	trigger  int // token index of the trigger
 	targetAt int // token index marked by +, or -1
 	matched  int // keys matched by words and synsets (not gaps)
+	// pred marks a noun hit that ends in the noun's own verb ("troops
+	// withdrew", "sanctions could be eased", "drones struck")
+	pred bool
 	// adjunct marks a participle clause that elaborates the verb before
 	// it ("launched strikes on Iran, killing several commanders")
 	adjunct bool
@@ -171,14 +174,23 @@ func (c *Coder) match(s *sentence) []hit {
 		if len(ids) > 0 && passive(s, s.keyTok[ki]) {
 			aux = passiveAux(s, s.keyTok[ki])
 		}
+		// a trigger inside an actor mention ("Ukrainian drones struck", "the
+		// last U.S. troops left") counts only for patterns that go on past
+		// the mention: the mention is then the actor of the event
+		inside := -1
+		if len(ids) > 0 {
+			if mi := s.byTok[s.keyTok[ki]]; mi >= 0 && s.mentions[mi].Kind != "demonym" {
+				inside = mi
+			}
+		}
 		for _, id := range ids {
 			pat := c.patterns.list[id]
 			if len(pat.Elements) > 1 && !possible(pat, s.keys, memo) {
 				continue
 			}
 			target := -1
-			gaps := 0
-			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target, &gaps)
+			gaps, gapAt := 0, -1
+			end, ok := c.matchFrom(s, pat.Elements, 0, ki, &target, &gaps, &gapAt)
 			if !ok && aux >= 0 && pat.Kind == 'V' {
 				// "The first F-16 fighter jets have been delivered": the
 				// object of a passive verb stands before it
@@ -187,11 +199,18 @@ func (c *Coder) match(s *sentence) []hit {
 			if !ok {
 				continue
 			}
+			if pat.subject != nil && (aux >= 0 || !subjectIs(s, ki, pat.subject)) {
+				continue
+			}
 			h := hit{pat: pat, k0: ki, k1: end, t0: s.keyTok[ki], t1: s.keyTok[end-1] + 1, trigger: s.keyTok[ki], targetAt: target, matched: end - ki - gaps}
+			h.pred = pat.Kind == 'N' && (pat.pastLast || pat.predicate && gapAt >= 0 && c.verbGroup(s.keys[gapAt:gapAt+gaps], s.keys[end-1]))
 			if pat.Kind == 'V' && !c.verbal(s, h.trigger) {
 				continue
 			}
-			if pat.Kind == 'N' && (c.patterns.verbForm(pat, s.keys[ki]) || c.patterns.verbForm(pat, s.keys[end-1])) {
+			if inside >= 0 && !c.extendsMention(s, h, s.mentions[inside]) {
+				continue
+			}
+			if pat.Kind == 'N' && (c.patterns.verbForm(pat, s.keys[ki]) || !h.pred && c.patterns.verbForm(pat, s.keys[end-1])) {
 				continue
 			}
 			if best == nil || pat.spec > best.pat.spec || (pat.spec == best.pat.spec && (h.matched > best.matched || h.matched == best.matched && h.k1-h.k0 < best.k1-best.k0)) {
@@ -208,10 +227,6 @@ func (c *Coder) match(s *sentence) []hit {
 			continue
 		}
 		if best != nil {
-			// a trigger inside an actor name is not an event ("Arab League")
-			if mi := s.byTok[best.trigger]; mi >= 0 && s.mentions[mi].Kind != "demonym" {
-				continue
-			}
 			hits = append(hits, *best)
 		}
 	}
@@ -224,6 +239,112 @@ func (c *Coder) match(s *sentence) []hit {
 		return hits[i].k0 < hits[j].k0
 	})
 	return hits
+}
+
+// subjectIs reports whether the head of the subject of the verb at key k
+// belongs to synset e: the words right before the verb group ("rioters
+// attacked", "protesters had stormed"), or, for a verb coordinated with an
+// earlier one or set off by commas ("rioters set fire to cars and looted
+// shops"), a head earlier in the clause with no subordinate clause between.
+func subjectIs(s *sentence, k int, e *element) bool {
+	j := k - 1
+	for j >= 0 && groupWord(s.keys[j]) {
+		j--
+	}
+	if j < 0 {
+		return false
+	}
+	if s.keys[j] != "and" && s.keys[j] != "," {
+		return endsAlt(s, e, j)
+	}
+	start := s.tokKey[clauseStart(s, s.keyTok[k])]
+	for p := j - 1; p >= start; p-- {
+		w := s.keys[p]
+		if subordinators[w] || w == "that" || w == "which" || w == "who" {
+			return false
+		}
+		if endsAlt(s, e, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsAlt reports whether an alternative of synset e ends at key p.
+func endsAlt(s *sentence, e *element, p int) bool {
+	for _, a := range e.alts {
+		if q := p - len(a) + 1; q >= 0 {
+			if _, ok := matchAlt(s, a, q); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// verbGroup reports whether the keys a gap skipped between a noun and the
+// word last are a prepositional phrase of the noun followed by the
+// auxiliaries and adverbs of a verb group ("on Syria could be", "have",
+// "finally"), and last a verb form: the noun's own predicate.
+func (c *Coder) verbGroup(keys []string, last string) bool {
+	aux := false
+	i := len(keys)
+	for i > 0 && groupWord(keys[i-1]) {
+		i--
+		aux = aux || !strings.HasSuffix(keys[i], "ly")
+	}
+	if i > 0 && !nounPreps[keys[0]] {
+		return false
+	}
+	for _, k := range keys[:i] {
+		if _, pron := pronouns[k]; pron || boundaryKeys[k] || subordinators[k] || k == "," || k == "that" || k == "which" || k == "who" {
+			return false
+		}
+	}
+	return aux || c.patterns.past[last] || strings.HasSuffix(last, "ed")
+}
+
+// nounPreps open a prepositional phrase that qualifies a noun ("sanctions
+// on Syria", "troops from France"), unlike "until" or "after".
+var nounPreps = map[string]bool{"of": true, "in": true, "on": true, "from": true, "against": true, "at": true, "near": true, "to": true, "with": true, "across": true, "inside": true, "along": true, "around": true, "for": true, "into": true, "over": true, "outside": true}
+
+// groupWord: an auxiliary or an adverb of a verb group.
+func groupWord(k string) bool {
+	if auxiliaries[k] || modals[k] || beForms[k] || strings.HasSuffix(k, "ly") {
+		return true
+	}
+	switch k {
+	case "already", "now", "finally", "have", "did", "do", "does", "n't", "never", "soon", "still":
+		return true
+	}
+	return false
+}
+
+// extendsMention reports whether a hit whose trigger lies inside mention m
+// reads the mention's words as part of a longer pattern: a noun pattern
+// that goes on past the mention ("drones * struck"), on a mention that is
+// no proper name of a person or place. A trigger inside an actor name is
+// otherwise no event ("Arab League").
+func (c *Coder) extendsMention(s *sentence, h hit, m actors.Mention) bool {
+	if h.pat.Kind != 'N' || h.t1 <= m.Tok1 || m.Kind == actors.MPerson || m.Kind == actors.MPlace {
+		return false
+	}
+	// the first element covers the mention's head: the trigger is the head
+	// or starts a compound that ends the mention ("air force"), not a
+	// modifier ("riot police") or a word of a name ("World Food Programme")
+	end := s.tokKey[m.Tok1-1] + 1 // key after the head
+	e := h.pat.Elements[0]
+	switch e.kind {
+	case elWord:
+		return h.k0+1 == end
+	case elSynset:
+		for _, a := range e.byFirst[s.keys[h.k0]] {
+			if n, ok := matchAlt(s, a, h.k0); ok && h.k0+n == end {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // matchPassive matches the object of a "verb * OBJECT" pattern in the
@@ -247,8 +368,8 @@ func (c *Coder) matchPassive(s *sentence, pat *Pattern, a int) bool {
 		if boundaryKeys[s.keys[p]] || s.keys[p] == "," {
 			break
 		}
-		target, gaps := -1, 0
-		if end, ok := c.matchFrom(s, rest, 0, p, &target, &gaps); ok && end <= a {
+		target, gaps, gapAt := -1, 0, -1
+		if end, ok := c.matchFrom(s, rest, 0, p, &target, &gaps, &gapAt); ok && end <= a {
 			return true
 		}
 	}
@@ -306,17 +427,31 @@ func (c *Coder) verbal(s *sentence, i int) bool {
 		return true
 	}
 	prev := s.toks[i-1]
+	if strings.HasPrefix(prev.Key, "anti-") || strings.HasPrefix(prev.Key, "pro-") {
+		// "anti-government protests"
+		return false
+	}
 	switch prev.Key {
 	case "the", "a", "an", "'s", "'", "its", "their", "his", "her", "this", "that", "these", "those", "of", "any", "no", "new", "recent", "further", "such", "our":
 		return false
 	}
-	if mi := s.byTok[i-1]; mi >= 0 && s.mentions[mi].Kind == "demonym" {
-		return false
+	if mi := s.byTok[i-1]; mi >= 0 {
+		m := s.mentions[mi]
+		if m.Kind == "demonym" {
+			return false
+		}
+		// "hundreds of Hezbollah targets": a noun after a name governed by "of"
+		if strings.HasSuffix(s.toks[i].Key, "s") && m.Tok0 > 0 && s.toks[m.Tok0-1].Key == "of" {
+			return false
+		}
 	}
 	return true
 }
 
-func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps *int) (int, bool) {
+// matchFrom matches els[ei:] at key pos and returns the key after the
+// match; target gets the token marked by "+", gaps the keys skipped and
+// gapAt the key where the last gap began.
+func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps, gapAt *int) (int, bool) {
 	if ei == len(els) {
 		return pos, true
 	}
@@ -324,7 +459,7 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 	switch e.kind {
 	case elWord:
 		if pos < len(s.keys) && e.forms[s.keys[pos]] {
-			return c.matchFrom(s, els, ei+1, pos+1, target, gaps)
+			return c.matchFrom(s, els, ei+1, pos+1, target, gaps, gapAt)
 		}
 	case elSynset:
 		if pos >= len(s.keys) {
@@ -332,7 +467,7 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 		}
 		for _, a := range e.byFirst[s.keys[pos]] {
 			if n, ok := matchAlt(s, a, pos); ok {
-				if end, ok := c.matchFrom(s, els, ei+1, pos+n, target, gaps); ok {
+				if end, ok := c.matchFrom(s, els, ei+1, pos+n, target, gaps, gapAt); ok {
 					return end, true
 				}
 			}
@@ -356,8 +491,11 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 					break
 				}
 			}
-			if end, ok := c.matchFrom(s, els, ei+1, pos+skip, target, gaps); ok {
+			if end, ok := c.matchFrom(s, els, ei+1, pos+skip, target, gaps, gapAt); ok {
 				*gaps += skip
+				if *gapAt < 0 {
+					*gapAt = pos
+				}
 				return end, true
 			}
 		}
@@ -365,7 +503,7 @@ func (c *Coder) matchFrom(s *sentence, els []element, ei, pos int, target, gaps 
 		if pos < len(s.keyTok) {
 			*target = s.keyTok[pos]
 		}
-		return c.matchFrom(s, els, ei+1, pos, target, gaps)
+		return c.matchFrom(s, els, ei+1, pos, target, gaps, gapAt)
 	}
 	return 0, false
 }
@@ -423,6 +561,12 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 			h.adjunct = c.participle(s, h.trigger)
 			built := c.build(st, s, h)
 			if len(built) == 0 {
+				if c.blocker(h.pat) {
+					// a root-01 pattern gives no event but holds its words
+					// against every lower-ranked reading ("in protest at",
+					// "the war has displaced", "intercepted drones")
+					coded = append(coded, h)
+				}
 				continue
 			}
 			coded = append(coded, h)
@@ -443,6 +587,13 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		out[i].ID = fmt.Sprintf("E%d", i+1)
 	}
 	return out
+}
+
+// blocker reports whether a pattern's code gives no event by design (root
+// 01, the statements): its match is kept to stop misreadings.
+func (c *Coder) blocker(p *Pattern) bool {
+	code, ok := c.table.Lookup(p.Code)
+	return ok && (code.PLOVER == "STATEMENT" || code.PLOVER == "")
 }
 
 // participle reports whether the verb at i opens a participle clause after

@@ -42,6 +42,16 @@ type Pattern struct {
 	Source   string // file:line
 	Text     string // the line as written
 	spec     int    // specificity: non-gap elements
+	// predicate marks a noun pattern "NOUN * WORD": when the gap holds only
+	// a verb group, WORD is what the noun did ("troops * withdraw", "war *
+	// displace") and its past forms are matched like any other form
+	predicate bool
+	// pastLast marks a noun pattern that ends in a past form written out
+	// ("drones =struck")
+	pastLast bool
+	// subject is the synset the head of an active verb's subject must
+	// belong to ({source=&RIOTERS}), or nil
+	subject *element
 }
 
 // verbForm reports whether key, matched by a noun pattern, is a past form
@@ -275,6 +285,32 @@ func (p *Patterns) compile(line string) (*Pattern, error) {
 	}
 	if pat.Elements[0].kind != elWord && pat.Elements[0].kind != elSynset {
 		return nil, fmt.Errorf("the first element must be a word or a synset")
+	}
+	if src := flags["source"]; strings.HasPrefix(src, "&") {
+		// {source=&RIOTERS}: the pattern holds only for that subject, and
+		// outranks the same words without the condition
+		if kind != "V" {
+			return nil, fmt.Errorf("{source=%s}: a subject condition needs a verb pattern", src)
+		}
+		alts, err := p.expandSynset(src, 0)
+		if err != nil {
+			return nil, err
+		}
+		pat.subject = &element{kind: elSynset, alts: alts, name: src}
+		pat.spec++
+	}
+	if n := len(pat.Elements); kind == "N" && n >= 2 {
+		last := pat.Elements[n-1]
+		switch {
+		case n == 3 && pat.Elements[1].kind == elGap && (last.kind == elWord || last.kind == elSynset):
+			pat.predicate = true
+		case last.kind == elWord && strings.HasPrefix(last.name, "="):
+			for f := range last.forms {
+				if p.past[f] || strings.HasSuffix(f, "ed") {
+					pat.pastLast = true
+				}
+			}
+		}
 	}
 	return pat, nil
 }
