@@ -123,6 +123,14 @@ var determiners = map[string]bool{"a": true, "an": true, "the": true, "one": tru
 
 var placeAdjectives = map[string]bool{"central": true, "northern": true, "southern": true, "eastern": true, "western": true, "downtown": true, "greater": true, "north": true, "south": true, "east": true, "west": true, "besieged": true, "occupied": true, "northwestern": true, "northeastern": true, "southwestern": true, "southeastern": true, "coastal": true, "rural": true}
 
+// metonymPreps are the locative prepositions after which a capital stands
+// for its government.
+var metonymPreps = map[string]bool{"at": true, "toward": true, "towards": true}
+
+// aimedAt are the words before "at" that aim a political act at a
+// government: "lashed out at", "a swipe at", "anger at", "directed at".
+var aimedAt = map[string]bool{"out": true, "aimed": true, "directed": true, "swipe": true, "jab": true, "dig": true, "anger": true, "angry": true, "fury": true, "furious": true, "frustration": true, "frustrated": true, "criticism": true, "pointed": true, "fingers": true, "finger": true, "shots": true, "potshots": true}
+
 var locativePreps = map[string]bool{"through": true, "in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
 
 // Recognize finds and resolves every actor and place in the document.
@@ -311,6 +319,7 @@ type np struct {
 	demonym    *Entry
 	possessive bool
 	locative   bool
+	locPrep    string // the preposition that made the phrase locative
 	sentStart  bool
 	former     bool
 }
@@ -460,6 +469,11 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 		w := toks[i-back].Key
 		if locativePreps[w] {
 			p.locative = true
+			if back == 1 && toks[i].Key != "the" && (w != "at" || i >= 2 && aimedAt[toks[i-2].Key]) {
+				// "hit out at Washington", not "at the White House" or
+				// "arrived at Moscow"
+				p.locPrep = w
+			}
 			break
 		}
 		if w != "the" && !placeAdjectives[w] {
@@ -881,11 +895,17 @@ func (d *Dictionary) interpretNP(doc *Doc, si int, toks []text.Token, p *np, dat
 		out = append(out, m)
 	case p.capital != nil && p.name[0] < 0:
 		kind := MMetonym
-		if p.locative && !p.possessive {
+		// "hit out at Washington", "anger towards Beijing": after "at" or
+		// "towards" a capital is the government a political act aims at,
+		// not where it happens
+		if p.locative && !p.possessive && !metonymPreps[p.locPrep] {
 			kind = MPlace
 		}
 		m := mk(kind, headStart, p.t1)
 		m.Country = p.capital.Country
+		if kind == MMetonym && metonymPreps[p.locPrep] {
+			m.Locative = false
+		}
 		if kind == MMetonym {
 			m.Sectors, m.Code = []string{"GOV"}, p.capital.Country+"GOV"
 		}

@@ -97,6 +97,75 @@ func (c *Coder) nominalSource(st *docState, s *sentence, h hit) side {
 	return side{}
 }
 
+// giver finds the source of a verb pattern flagged {source=from}: the
+// actor after "from", "through" or "via" ("received loans from the IMF",
+// "obtained drones through Iran").
+func (c *Coder) giver(s *sentence, h hit) side {
+	if h.pat.Kind != 'V' || h.pat.Flags["source"] != "from" {
+		return side{}
+	}
+	for _, p := range []string{"from", "through", "via"} {
+		if sd := c.afterPrep(s, h, p, nil); sd.ok {
+			sd.via = p
+			return sd
+		}
+	}
+	return side{}
+}
+
+// hypothetical reports whether the noun at i is quantified by "any" ("any
+// incursion", "any further attacks"): an act that may never happen.
+func hypothetical(s *sentence, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		k := s.toks[j].Key
+		if k == "any" {
+			return true
+		}
+		if s.toks[j].Kind == 'p' || s.byTok[j] >= 0 && s.mentions[s.byTok[j]].Kind != "demonym" || prepositions[k] || determinerOrAdj(k) {
+			return false
+		}
+	}
+	return false
+}
+
+// judgement are the acts whose object may be another act, judged by the
+// subject: its agent is the target.
+var judgement = map[string]bool{"ACCUSE": true, "REJECT": true, "THREATEN": true, "SUPPORT": true, "DEMAND": true}
+
+// objectAgent finds the agent of a "by" phrase inside the object noun
+// phrase of the verb hit h: the "by" follows the object's noun, or a
+// participle after it, with no clause boundary between.
+func (c *Coder) objectAgent(s *sentence, h hit, exclude actors.Mention) side {
+	end := clauseEnd(s, h.trigger)
+	for j := h.t1; j < end && j < h.t1+8; j++ {
+		k := s.toks[j].Key
+		if k == "," || k == "that" || k == "which" || k == "who" || subordinators[k] || s.inDate[j] {
+			return side{}
+		}
+		if s.byTok[j] >= 0 && k != "by" {
+			// an actor before the "by" is the object itself
+			return side{}
+		}
+		if k != "by" || j == h.t1 {
+			continue
+		}
+		for q := j + 1; q < end && q < j+5; q++ {
+			if mi := s.byTok[q]; mi >= 0 {
+				m := s.mentions[mi]
+				if usable(m) && m.Kind != actors.MPlace && m.Country != exclude.Country {
+					return side{m: m, ok: true, via: "by"}
+				}
+				return side{}
+			}
+			if s.toks[q].Kind == 'p' {
+				return side{}
+			}
+		}
+		return side{}
+	}
+	return side{}
+}
+
 // passiveBefore returns the passive verb that governs the noun phrase at
 // i through "on", "under" or "at" ("was put on high alert", "were placed
 // under curfew"), or -1.
@@ -321,6 +390,13 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 	} else if passive(s, h.trigger) {
 		src, tgt = c.passiveSides(st, s, h, code)
+	} else if giver := c.giver(s, h); giver.ok {
+		// "Ukraine received weapons from the United States": the one named
+		// after "from" gives, the subject receives ({source=from})
+		src = giver
+		if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != giver.m.Country {
+			tgt = sub
+		}
 	} else {
 		src = c.subject(st, s, h.trigger, nil)
 		if h.targetAt >= 0 {
@@ -328,6 +404,12 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 		if !tgt.ok {
 			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
+		}
+		if !tgt.ok && judgement[code.PLOVER] {
+			// "condemned the referendums held by Russia", "warned against
+			// any incursion by Guyanese forces": the agent of the act the
+			// object names is what the judgement is aimed at
+			tgt = c.objectAgent(s, h, src.m)
 		}
 		if !tgt.ok && strings.HasPrefix(code.Code, "042") && src.ok && (src.m.Kind == actors.MPerson || strings.HasSuffix(src.m.Code, "GOV")) {
 			// "Blinken arrived in Israel", "Scholz landed in Beijing": a
@@ -411,6 +493,11 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		tgt.inferred = true
 	}
 	home := inward(h.pat.Code)
+	if !tgt.ok && h.pat.Kind == 'N' && hypothetical(s, h.trigger) {
+		// "warned against any incursion by Guyanese forces": an act that
+		// may never happen has no place to happen in
+		return nil
+	}
 	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home) {
 		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" && !home {
 			tgt = side{m: pl, ok: true, inferred: true}
@@ -681,7 +768,12 @@ func (c *Coder) passiveSides(st *docState, s *sentence, h hit, code *Code) (side
 		// "jets have been delivered to Ukraine by Denmark": the recipient follows
 		tgt = c.object(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1})
 		if tgt.ok && prepBefore(s, tgt.m) == "by" {
-			tgt = side{}
+			// "supplies were dropped by Dutch aircraft over Gaza": the
+			// agent is no recipient; one may follow it
+			tgt = c.object1(s, h.trigger+1, assault, aid, actors.Mention{Entity: -1}, tgt.m.Country)
+			if tgt.ok && prepBefore(s, tgt.m) == "by" {
+				tgt = side{}
+			}
 		}
 	}
 	if src, by := c.passiveAgent(s, h); by {

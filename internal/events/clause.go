@@ -147,6 +147,12 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		if m, ok := mainSubject(s, start, i-1); ok {
 			return side{m: m, ok: true}
 		}
+		if accidentSubject(s, start, i-1) {
+			// "an earthquake struck ..., killing hundreds", "a bus plunged
+			// into a ravine, killing 24": the main subject is no actor, so
+			// the participle has none
+			return side{}
+		}
 	}
 	if conflictHead(s, i, start) {
 		// "Sudan's war has displaced millions", "the fighting killed 20":
@@ -212,6 +218,11 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 		}
 		m := s.mentions[mi]
 		j = m.Tok0
+		if m.Kind == "demonym" && m.Country != "" && vehicleSubject(s, m, i) && prepBefore(s, m) == "" {
+			// "Jordanian aircraft dropped food over Gaza": the vehicle of
+			// the act stands for the state the adjective names
+			return side{m: m, ok: true}
+		}
 		if !usable(m) || m.Kind == actors.MPlace {
 			continue
 		}
@@ -229,10 +240,53 @@ func (c *Coder) subject(st *docState, s *sentence, i int, allowPrep map[string]b
 	return side{}
 }
 
+// vehicles carry out acts for the state whose adjective they bear.
+var vehicles = map[string]bool{"aircraft": true, "plane": true, "planes": true, "jet": true, "jets": true, "warplane": true, "warplanes": true, "helicopter": true, "helicopters": true, "ship": true, "ships": true, "warship": true, "warships": true, "vessel": true, "vessels": true, "boat": true, "boats": true, "drone": true, "drones": true, "truck": true, "trucks": true, "lorries": true, "convoy": true, "convoys": true, "tank": true, "tanks": true, "frigate": true, "frigates": true, "destroyer": true, "destroyers": true, "submarine": true, "bomber": true, "bombers": true, "fighter": true}
+
+// vehicleSubject reports whether demonym m heads a subject whose noun is a
+// vehicle right before the verb at i ("Jordanian military aircraft
+// dropped", "Turkish warships have entered").
+func vehicleSubject(s *sentence, m actors.Mention, i int) bool {
+	j := i - 1
+	for j >= m.Tok1 && (auxiliaries[s.toks[j].Key] || modals[s.toks[j].Key] || strings.HasSuffix(s.toks[j].Key, "ly")) {
+		j--
+	}
+	if j < m.Tok1 || j > m.Tok1+2 || !vehicles[s.toks[j].Key] {
+		return false
+	}
+	for k := m.Tok1; k < j; k++ {
+		if t := s.toks[k]; t.Kind != 'w' || prepositions[t.Key] || s.byTok[k] >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // conflictNouns name situations that do things in news text without
 // being actors: "the war has displaced", "fighting killed", "the
 // earthquake destroyed".
 var conflictNouns = map[string]bool{"war": true, "wars": true, "conflict": true, "conflicts": true, "fighting": true, "violence": true, "crisis": true, "unrest": true, "clashes": true, "hostilities": true, "insurgency": true, "turmoil": true, "famine": true, "drought": true, "floods": true, "flooding": true, "earthquake": true, "storm": true, "hurricane": true, "cyclone": true, "epidemic": true, "pandemic": true, "disease": true, "shortages": true, "blockade": true}
+
+// accidentNouns name natural disasters, accidents and the vehicles or
+// structures that have them: subjects of a main clause that are no actor.
+var accidentNouns = map[string]bool{"earthquake": true, "quake": true, "tremor": true, "aftershock": true, "storm": true, "hurricane": true, "cyclone": true, "typhoon": true, "tornado": true, "tsunami": true, "flood": true, "floods": true, "flooding": true, "rains": true, "downpour": true, "landslide": true, "landslides": true, "mudslide": true, "avalanche": true, "eruption": true, "volcano": true, "wildfire": true, "wildfires": true, "fire": true, "blaze": true, "heatwave": true, "drought": true, "crash": true, "collision": true, "accident": true, "derailment": true, "collapse": true, "explosion": true, "blast": true, "stampede": true, "leak": true, "bus": true, "minibus": true, "train": true, "truck": true, "lorry": true, "car": true, "tanker": true, "ferry": true, "boat": true, "vessel": true, "plane": true, "airliner": true, "jetliner": true, "building": true, "bridge": true, "dam": true, "mine": true, "roof": true}
+
+// accidentSubject reports whether the clause between start and end opens
+// with a noun phrase headed by an accident noun, before any actor,
+// preposition or subordinate clause: "A powerful earthquake struck",
+// "A bus plunged into".
+func accidentSubject(s *sentence, start, end int) bool {
+	for j := start; j < end && j < start+6; j++ {
+		t := s.toks[j]
+		if s.byTok[j] >= 0 && s.mentions[s.byTok[j]].Kind != "demonym" || t.Kind == 'p' || prepositions[t.Key] || subordinators[t.Key] {
+			return false
+		}
+		if accidentNouns[t.Key] || conflictNouns[t.Key] {
+			return true
+		}
+	}
+	return false
+}
 
 // conflictHead reports whether the word before the verb at i (past
 // auxiliaries and adverbs) is a situation noun heading its subject.
@@ -533,7 +587,8 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 			return side{m: m, ok: true}
 		}
 		if m.Kind == actors.MPlace || (m.Locative && m.Kind == actors.MMetonym) || p == "in" || p == "across" || p == "into" {
-			if aid && (p == "in" || p == "into" || p == "to") {
+			if aid && (p == "in" || p == "into" || p == "to" || p == "over" || p == "across") {
+				// "aid dropped over Gaza", "food distributed across Darfur"
 				return side{m: m, ok: true}
 			}
 			if assault && (p == "on" || p == "in" || p == "at" || p == "" || p == "across" || p == "into" || p == "against" || p == "near" || p == "over") {

@@ -550,7 +550,7 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		for _, h := range hits {
 			overlap := false
 			for _, k := range coded {
-				if h.k0 < k.k1 && k.k0 < h.k1 {
+				if h.k0 < k.k1 && k.k0 < h.k1 && !complementObject(s, k, h) && !complementObject(s, h, k) {
 					overlap = true
 					break
 				}
@@ -587,6 +587,26 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		out[i].ID = fmt.Sprintf("E%d", i+1)
 	}
 	return out
+}
+
+// complementObject reports whether the nominal hit n is the object a
+// verb pattern v skips on its way to a predicative complement: "termed the
+// Israeli raid on Rafah a flagrant violation", "described the strike as a
+// war crime". Both are events; unlike "rejected the ceasefire deal", where
+// the skipped noun only qualifies the pattern's last word.
+func complementObject(s *sentence, v, n hit) bool {
+	if v.pat.Kind != 'V' || n.pat.Kind != 'N' || !v.pat.gapped() || n.k0 <= v.k0 || n.k1 >= v.k1 {
+		return false
+	}
+	for k := n.k1; k < v.k1; k++ {
+		switch s.keys[k] {
+		case "a", "an", "as":
+			return true
+		case ",", "and", "that", "which":
+			return false
+		}
+	}
+	return false
 }
 
 // blocker reports whether a pattern's code gives no event by design (root
