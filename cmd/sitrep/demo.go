@@ -38,7 +38,7 @@ already stored are skipped).`)
 	if err := checkServeFlags(&f); err != nil {
 		return err
 	}
-	st, err := backend.Open(ctx, *db, backend.Options{})
+	st, err := backend.Open(ctx, *db, backend.Options{DictDirs: f.dicts})
 	if err != nil {
 		return err
 	}

@@ -30,9 +30,11 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "store: an SQLite `FILE` or a postgres:// URL (default $SITREP_DB, else ./sitrep.db)")
 }
 
-// openStore opens the store the --db flag or $SITREP_DB names.
-func openStore(ctx context.Context, db string) (store.Store, error) {
-	return backend.Open(ctx, backend.DSN(db, os.Getenv), backend.Options{})
+// openStore opens the store the --db flag or $SITREP_DB names; dicts
+// (the --dict directories of a command that stores documents) give the
+// tracker its word lists.
+func openStore(ctx context.Context, db string, dicts ...string) (store.Store, error) {
+	return backend.Open(ctx, backend.DSN(db, os.Getenv), backend.Options{DictDirs: dicts})
 }
 
 // isTerminal reports whether w is a terminal.
@@ -125,7 +127,7 @@ workers' flags.`)
 	if qf.enabled() {
 		return ingestToQueue(ctx, e, qf, &f, inputs)
 	}
-	st, err := openStore(ctx, *f.db)
+	st, err := openStore(ctx, *f.db, f.dicts...)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ API's reads.`)
 	if err := checkServeFlags(&f); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, *db)
+	st, err := openStore(ctx, *db, f.dicts...)
 	if err != nil {
 		return err
 	}

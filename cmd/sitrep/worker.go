@@ -156,7 +156,7 @@ environment, which wins over the file.`)
 	}
 
 	dsn := backend.DSN(*db, os.Getenv)
-	st, err := openStoreWaiting(ctx, dsn, log)
+	st, err := openStoreWaiting(ctx, dsn, dicts, log)
 	if err != nil || st == nil {
 		return err
 	}
@@ -187,10 +187,10 @@ environment, which wins over the file.`)
 // openStoreWaiting opens the store, waiting while it is unreachable (a
 // worker may start before its database). It returns nil, nil when ctx
 // ends first.
-func openStoreWaiting(ctx context.Context, dsn string, log *slog.Logger) (store.Store, error) {
+func openStoreWaiting(ctx context.Context, dsn string, dicts []string, log *slog.Logger) (store.Store, error) {
 	delay := 250 * time.Millisecond
 	for tries := 1; ; tries++ {
-		st, err := backend.Open(ctx, dsn, backend.Options{})
+		st, err := backend.Open(ctx, dsn, backend.Options{DictDirs: dicts})
 		if err == nil {
 			return st, nil
 		}

@@ -20,7 +20,7 @@ func buildStages(ds *dict.Set, ad *actors.Dictionary) ([]Stage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("quotes: %w", err)
 	}
-	tracker, err := tracking.New()
+	tracker, err := tracking.New(ds)
 	if err != nil {
 		return nil, err
 	}

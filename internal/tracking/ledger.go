@@ -1,6 +1,8 @@
 package tracking
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -51,6 +53,9 @@ type Ledger struct {
 	// NewID names a new canonical record ("agreement" or "commitment") first
 	// seen as local in document x; AG1, CM1, ... when nil.
 	NewID func(kind string, x *sitrep.Extraction, local string) string
+	// Topics tells the content words that match names and objects
+	// (Tracker.Topics); required.
+	Topics *Topics
 }
 
 // Links maps a document's own agreement and commitment ids to the
@@ -86,7 +91,7 @@ func (l *Ledger) Add(x *sitrep.Extraction) Links {
 		}
 		links.Agreements[a.ID] = ca.ID
 		if !dup {
-			ca.merge(x, a)
+			ca.merge(l.Topics, x, a)
 		}
 	}
 	for _, c := range x.Commitments {
@@ -95,7 +100,7 @@ func (l *Ledger) Add(x *sitrep.Extraction) Links {
 			if dup {
 				continue
 			}
-			cc = &CanonCommitment{ID: l.newID("commitment", x, c.ID, len(l.Commitments)+1), Kind: c.Kind, By: c.By, To: c.To, What: c.What, words: topicWords(c.What)}
+			cc = &CanonCommitment{ID: l.newID("commitment", x, c.ID, len(l.Commitments)+1), Kind: c.Kind, By: c.By, To: c.To, What: c.What, words: l.Topics.Words(c.What)}
 			l.Commitments = append(l.Commitments, cc)
 		}
 		links.Commitments[c.ID] = cc.ID
@@ -266,7 +271,7 @@ func (l *Ledger) matchAgreement(a sitrep.Agreement) *CanonAgreement {
 		if a.Kind == ca.Kind && a.Kind != "agreement" {
 			score += 0.5
 		}
-		score += jaccard(topicWords(a.Name), topicWords(ca.Name+" "+strings.Join(ca.Aliases, " ")))
+		score += jaccard(l.Topics.Words(a.Name), l.Topics.Words(ca.Name+" "+strings.Join(ca.Aliases, " ")))
 		if score >= 0.5 && (score > bestScore || score == bestScore && best != nil && newerThan(ca.ID, ca.Timeline, best.ID, best.Timeline)) {
 			best, bestScore = ca, score
 		}
@@ -274,7 +279,7 @@ func (l *Ledger) matchAgreement(a sitrep.Agreement) *CanonAgreement {
 	return best
 }
 
-func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
+func (ca *CanonAgreement) merge(topics *Topics, x *sitrep.Extraction, a sitrep.Agreement) {
 	if ca.Date == nil && a.Date != nil {
 		v := *a.Date
 		ca.Date = &v
@@ -283,7 +288,7 @@ func (ca *CanonAgreement) merge(x *sitrep.Extraction, a sitrep.Agreement) {
 		ca.Aliases = append(ca.Aliases, a.Name)
 	}
 	// a bare "agreement" gives way to a name that says which
-	if len(topicWords(ca.Name)) == 0 && len(topicWords(a.Name)) > 0 {
+	if len(topics.Words(ca.Name)) == 0 && len(topics.Words(a.Name)) > 0 {
 		ca.Name = a.Name
 	}
 	for _, p := range a.Parties {
@@ -380,16 +385,36 @@ func appendStep(tl []sitrep.StatusStep, st sitrep.StatusStep, conflict func(a, b
 	return tl
 }
 
-// stop words carry no topic: function words, time words, and the words of
-// agreements themselves
-var stop = map[string]bool{"the": true, "and": true, "for": true, "with": true, "from": true, "that": true, "this": true, "help": true, "their": true, "them": true, "its": true, "into": true, "under": true, "last": true, "month": true, "week": true, "year": true, "first": true, "about": true, "after": true, "since": true, "within": true, "were": true, "have": true, "been": true, "will": true, "would": true, "countries": true, "country": true, "memorandum": true, "agreement": true, "accord": true, "deal": true, "neighbours": true, "neighbors": true, "ties": true, "between": true, "wednesday": true, "monday": true, "tuesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true}
+// Topics tells the content words of agreement names and commitment
+// objects, which decide whether two reports speak of the same thing.
+type Topics struct {
+	stop map[string]bool
+	// scheme names the stop list, for StoreTracker's key scheme
+	scheme string
+}
 
-// topicWords are the content words of a phrase, folded and cut to six
-// letters so that defence/defense and modernise/modernisation meet.
-func topicWords(s string) map[string]bool {
+// newTopics makes the rule from the topic-stop word list.
+func newTopics(stop []string) *Topics {
+	t := &Topics{stop: map[string]bool{}}
+	for _, w := range stop {
+		t.stop[text.Fold(strings.TrimSpace(w))] = true
+	}
+	words := make([]string, 0, len(t.stop))
+	for w := range t.stop {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	h := sha256.Sum256([]byte(strings.Join(words, "|")))
+	t.scheme = hex.EncodeToString(h[:6])
+	return t
+}
+
+// Words are the content words of a phrase, folded and cut to six letters
+// so that defence/defense and modernise/modernisation meet.
+func (t *Topics) Words(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
-		if len(w) < 4 || stop[w] {
+		if len(w) < 4 || t.stop[w] {
 			continue
 		}
 		w = strings.ReplaceAll(w, "defence", "defense")
@@ -431,7 +456,7 @@ func overlapShare(a, b map[string]bool) float64 {
 // countries (in either direction: a request answered by a delivery) about
 // the same thing.
 func (l *Ledger) matchCommitment(c sitrep.Commitment) *CanonCommitment {
-	w := topicWords(c.What)
+	w := l.Topics.Words(c.What)
 	var best *CanonCommitment
 	bestScore := 0.0
 	for _, cc := range l.Commitments {

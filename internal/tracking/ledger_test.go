@@ -66,7 +66,7 @@ func readStory(t *testing.T) ([]*sitrep.Extraction, map[string]string) {
 
 func TestLedgerFollowsOneAgreementAcrossReports(t *testing.T) {
 	xs, texts := readStory(t)
-	var l tracking.Ledger
+	l := tracking.Ledger{Topics: topics(t)}
 	for _, x := range xs {
 		l.Add(x)
 	}
@@ -126,7 +126,7 @@ func TestLedgerFollowsOneAgreementAcrossReports(t *testing.T) {
 
 func TestLedgerKeepsContradictions(t *testing.T) {
 	xs, texts := readStory(t)
-	var l tracking.Ledger
+	l := tracking.Ledger{Topics: topics(t)}
 	for _, x := range xs {
 		l.Add(x)
 	}
@@ -171,4 +171,14 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// topics is the topic words rule of the embedded word lists.
+func topics(t *testing.T) *tracking.Topics {
+	t.Helper()
+	tr, err := tracking.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Topics()
 }

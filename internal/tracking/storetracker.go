@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/dict"
 	"github.com/sitrep/sitrep/internal/store"
 )
 
@@ -18,7 +19,21 @@ import (
 // by parties, date, kind and name; commitments by the pair of countries and
 // their object; every status step kept with its evidence, a contradicting
 // report beside the one it contradicts.
-type StoreTracker struct{}
+type StoreTracker struct {
+	// Topics is the topic words rule of the tracker's word lists
+	// (Tracker.Topics); NewStoreTracker sets it.
+	Topics *Topics
+}
+
+// NewStoreTracker returns the StoreTracker of the word lists of ds (the
+// embedded ones when ds is nil).
+func NewStoreTracker(ds *dict.Set) (StoreTracker, error) {
+	t, err := New(ds)
+	if err != nil {
+		return StoreTracker{}, err
+	}
+	return StoreTracker{Topics: t.Topics()}, nil
+}
 
 var _ store.Keyer = StoreTracker{}
 
@@ -36,8 +51,9 @@ func HashID(kind string, x *sitrep.Extraction, local string) string {
 
 // KeyScheme implements store.Keyer. Change it whenever the keys, or the
 // matching rules they stand for (matchAgreement, matchCommitment,
-// latestAmong, topicWords), change: the store then rebuilds every key.
-func (StoreTracker) KeyScheme() string { return "tracking-keys/1" }
+// latestAmong, Topics), change: the store then rebuilds every key. The
+// topic-stop list is part of the scheme, so a user's list rebuilds them too.
+func (st StoreTracker) KeyScheme() string { return "tracking-keys/2:" + st.Topics.scheme }
 
 // AgreementKeys implements store.Keyer. A canonical agreement is found by
 // each of its parties' countries (p|TUR), and by its year (y|2025), kind
@@ -45,13 +61,13 @@ func (StoreTracker) KeyScheme() string { return "tracking-keys/1" }
 // can score a document's agreement that names no parties. A party-less
 // agreement can match any parties, so it is also found by those three
 // under np|.
-func (StoreTracker) AgreementKeys(a store.CanonicalAgreement) []string {
+func (st StoreTracker) AgreementKeys(a store.CanonicalAgreement) []string {
 	var keys []string
 	ps := countries(a.Parties)
 	for c := range ps {
 		keys = append(keys, "p|"+c)
 	}
-	loose := looseAgreementKeys(a.Kind, a.Date, a.Name+" "+strings.Join(a.Aliases, " "))
+	loose := looseAgreementKeys(st.Topics, a.Kind, a.Date, a.Name+" "+strings.Join(a.Aliases, " "))
 	keys = append(keys, loose...)
 	if len(ps) == 0 {
 		for _, k := range loose {
@@ -64,13 +80,13 @@ func (StoreTracker) AgreementKeys(a store.CanonicalAgreement) []string {
 // agreementQueryKeys are the keys of the canonical agreements a
 // document's agreement could match (matchAgreement) or stand for
 // (latestAmong, among the countries the document names).
-func agreementQueryKeys(a sitrep.Agreement, docCountries map[string]bool) []string {
+func agreementQueryKeys(topics *Topics, a sitrep.Agreement, docCountries map[string]bool) []string {
 	date := ""
 	if a.Date != nil {
 		date = *a.Date
 	}
 	var loose []string
-	for _, k := range looseAgreementKeys(a.Kind, date, a.Name) {
+	for _, k := range looseAgreementKeys(topics, a.Kind, date, a.Name) {
 		if k == "k|agreement" {
 			continue // the kind scores only when it says more than "agreement"
 		}
@@ -104,7 +120,7 @@ func agreementQueryKeys(a sitrep.Agreement, docCountries map[string]bool) []stri
 }
 
 // looseAgreementKeys are an agreement's kind, year and name words.
-func looseAgreementKeys(kind, date, name string) []string {
+func looseAgreementKeys(topics *Topics, kind, date, name string) []string {
 	var keys []string
 	if kind != "" {
 		keys = append(keys, "k|"+kind)
@@ -112,7 +128,7 @@ func looseAgreementKeys(kind, date, name string) []string {
 	if len(date) >= 4 {
 		keys = append(keys, "y|"+date[:4])
 	}
-	for w := range topicWords(name) {
+	for w := range topics.Words(name) {
 		keys = append(keys, "w|"+w)
 	}
 	return keys
@@ -121,30 +137,33 @@ func looseAgreementKeys(kind, date, name string) []string {
 // CommitmentKeys implements store.Keyer: a canonical commitment is found
 // by the pair of countries it links and each word of its object, as
 // matchCommitment needs both a pair and a shared word.
-func (StoreTracker) CommitmentKeys(c store.CanonicalCommitment) []string {
-	return pairWordKeys(c.By.Country, c.To.Country, c.What)
+func (st StoreTracker) CommitmentKeys(c store.CanonicalCommitment) []string {
+	return pairWordKeys(st.Topics, c.By.Country, c.To.Country, c.What)
 }
 
-func commitmentQueryKeys(c sitrep.Commitment) []string {
+func commitmentQueryKeys(topics *Topics, c sitrep.Commitment) []string {
 	if c.By.Country == "" {
 		return nil // matchCommitment needs the giver's country
 	}
-	return pairWordKeys(c.By.Country, c.To.Country, c.What)
+	return pairWordKeys(topics, c.By.Country, c.To.Country, c.What)
 }
 
-func pairWordKeys(a, b, what string) []string {
+func pairWordKeys(topics *Topics, a, b, what string) []string {
 	if b < a {
 		a, b = b, a
 	}
 	var keys []string
-	for w := range topicWords(what) {
+	for w := range topics.Words(what) {
 		keys = append(keys, "c|"+a+"|"+b+"|"+w)
 	}
 	return keys
 }
 
 // Track implements store.Tracker.
-func (StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitrep.Extraction) (*store.TrackingUpdate, error) {
+func (st StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitrep.Extraction) (*store.TrackingUpdate, error) {
+	if st.Topics == nil {
+		return nil, fmt.Errorf("tracking: a StoreTracker needs Topics (use NewStoreTracker)")
+	}
 	up := &store.TrackingUpdate{AgreementLinks: map[string]string{}, CommitmentLinks: map[string]string{}}
 	if len(x.Agreements) == 0 && len(x.Commitments) == 0 {
 		return up, nil
@@ -154,10 +173,10 @@ func (StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitre
 	docCountries := documentCountries(x)
 	var akeys, ckeys []string
 	for _, a := range x.Agreements {
-		akeys = append(akeys, agreementQueryKeys(a, docCountries)...)
+		akeys = append(akeys, agreementQueryKeys(st.Topics, a, docCountries)...)
 	}
 	for _, c := range x.Commitments {
-		ckeys = append(ckeys, commitmentQueryKeys(c)...)
+		ckeys = append(ckeys, commitmentQueryKeys(st.Topics, c)...)
 	}
 	agrs, err := view.AgreementsByKey(ctx, akeys)
 	if err != nil {
@@ -167,7 +186,7 @@ func (StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitre
 	if err != nil {
 		return nil, fmt.Errorf("canonical commitments: %w", err)
 	}
-	l := &Ledger{NewID: HashID}
+	l := &Ledger{NewID: HashID, Topics: st.Topics}
 	for _, a := range agrs {
 		ca := &CanonAgreement{ID: a.ID, Name: a.Name, Kind: a.Kind, Parties: a.Parties, Aliases: a.Aliases, Status: a.Status, Score: a.Score, Timeline: a.Steps, Monitors: []sitrep.Actor{}, Provisions: []string{}}
 		if a.Date != "" {
@@ -181,7 +200,7 @@ func (StoreTracker) Track(ctx context.Context, view store.TrackingView, x *sitre
 		l.Agreements = append(l.Agreements, ca)
 	}
 	for _, c := range coms {
-		l.Commitments = append(l.Commitments, &CanonCommitment{ID: c.ID, Kind: c.Kind, By: c.By, To: c.To, What: c.What, Agreement: c.Agreement, Status: c.Status, Timeline: c.Steps, words: topicWords(c.What)})
+		l.Commitments = append(l.Commitments, &CanonCommitment{ID: c.ID, Kind: c.Kind, By: c.By, To: c.To, What: c.What, Agreement: c.Agreement, Status: c.Status, Timeline: c.Steps, words: st.Topics.Words(c.What)})
 	}
 	// what a merge can change besides the timeline: a record whose
 	// signature stays the same is not written back

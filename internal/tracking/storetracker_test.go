@@ -25,7 +25,7 @@ import (
 func TestStoreTrackerFollowsTheStory(t *testing.T) {
 	xs, texts := readStory(t)
 	ctx := context.Background()
-	st, err := backend.Open(ctx, filepath.Join(t.TempDir(), "story.db"), backend.Options{Tracker: tracking.StoreTracker{}})
+	st, err := backend.Open(ctx, filepath.Join(t.TempDir(), "story.db"), backend.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +82,12 @@ func TestStoreTrackerMatchesTheLedger(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := backend.Open(ctx, filepath.Join(t.TempDir(), "keys.db"), backend.Options{Tracker: tracking.StoreTracker{}})
+	st, err := backend.Open(ctx, filepath.Join(t.TempDir(), "keys.db"), backend.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	l := tracking.Ledger{NewID: tracking.HashID}
+	l := tracking.Ledger{NewID: tracking.HashID, Topics: topics(t)}
 	memA, memC := map[string][]string{}, map[string][]string{}
 	for _, r := range g.Records {
 		doc, err := ingest.FromRecord(ctx, r, ingest.Options{})

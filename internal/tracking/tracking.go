@@ -6,18 +6,15 @@ package tracking
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"strings"
 
 	"github.com/sitrep/sitrep"
+	"github.com/sitrep/sitrep/dict"
 	"github.com/sitrep/sitrep/internal/actors"
 	"github.com/sitrep/sitrep/internal/text"
 	"github.com/sitrep/sitrep/internal/tsv"
 )
-
-//go:embed words.tsv
-var wordsData []byte
 
 // Agreement statuses, and the Peace Accords Matrix implementation scores.
 const (
@@ -49,16 +46,21 @@ func ScoreWord(score int) string {
 
 // Tracker finds agreements and commitments in one document.
 type Tracker struct {
-	lists map[string][][]string
-	first map[string]map[string][][]string // list -> first word -> phrases
+	lists  map[string][][]string
+	first  map[string]map[string][][]string // list -> first word -> phrases
+	topics *Topics
 }
 
-// New loads the tracker's word lists.
-func New() (*Tracker, error) {
+// New loads the tracker's word lists from tracking.tsv of ds (the
+// embedded one when ds is nil).
+func New(ds *dict.Set) (*Tracker, error) {
+	raw, err := loadLists(ds)
+	if err != nil {
+		return nil, err
+	}
 	t := &Tracker{lists: map[string][][]string{}, first: map[string]map[string][][]string{}}
-	err := tsv.Parse(wordsData, func(r tsv.Row) error {
-		name := r.Field(0)
-		for _, p := range r.List(1) {
+	for name, phrases := range raw {
+		for _, p := range phrases {
 			words := strings.Fields(text.Fold(p))
 			if len(words) == 0 {
 				continue
@@ -69,17 +71,47 @@ func New() (*Tracker, error) {
 			}
 			t.first[name][words[0]] = append(t.first[name][words[0]], words)
 		}
-		return nil
-	})
+	}
+	for _, need := range []string{"agreement", "monitor", "provision", "split", "topic-stop"} {
+		if len(t.lists[need]) == 0 {
+			return nil, fmt.Errorf("tracking.tsv: list %q is empty", need)
+		}
+	}
+	t.topics = newTopics(raw["topic-stop"])
+	return t, nil
+}
+
+// Topics returns the topic words rule of the word lists, for a Ledger or
+// a StoreTracker.
+func (t *Tracker) Topics() *Topics { return t.topics }
+
+// loadLists reads every version of tracking.tsv; a list in a later file
+// replaces the list of the same name in earlier ones.
+func loadLists(ds *dict.Set) (map[string][]string, error) {
+	srcs, err := ds.Files("tracking.tsv")
 	if err != nil {
 		return nil, fmt.Errorf("tracking words: %w", err)
 	}
-	for _, need := range []string{"agreement", "monitor", "provision", "split"} {
-		if len(t.lists[need]) == 0 {
-			return nil, fmt.Errorf("tracking words: list %q is empty", need)
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("tracking words: no tracking.tsv")
+	}
+	out := map[string][]string{}
+	for _, src := range srcs {
+		seen := map[string]bool{}
+		err := tsv.Parse(src.Data, func(r tsv.Row) error {
+			name := r.Field(0)
+			if !seen[name] {
+				seen[name] = true
+				out[name] = nil
+			}
+			out[name] = append(out[name], r.List(1)...)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("tracking words: %s: %w", src.Name, err)
 		}
 	}
-	return t, nil
+	return out, nil
 }
 
 // at returns the length of the longest phrase of list starting at token i.

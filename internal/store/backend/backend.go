@@ -6,6 +6,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/sitrep/sitrep/dict"
 	"github.com/sitrep/sitrep/internal/store"
 	"github.com/sitrep/sitrep/internal/store/postgres"
 	"github.com/sitrep/sitrep/internal/store/sqlite"
@@ -20,6 +21,10 @@ type Options struct {
 	// Tracker folds agreements and commitments into canonical ones;
 	// the tracking library's (tracking.StoreTracker) when nil.
 	Tracker store.Tracker
+	// DictDirs are user dictionary directories overlaid on the embedded
+	// dictionaries: the default Tracker reads its word lists
+	// (tracking.tsv) from them.
+	DictDirs []string
 }
 
 // DSN picks the store: flag when set, else $SITREP_DB, else ./sitrep.db.
@@ -38,10 +43,15 @@ func DSN(flag string, getenv func(string) string) string {
 // Open opens the store named by dsn, creating it on first use.
 func Open(ctx context.Context, dsn string, opts Options) (store.Store, error) {
 	if opts.Tracker == nil {
-		opts.Tracker = tracking.StoreTracker{}
-	}
-	if opts.Tracker == nil {
-		opts.Tracker = tracking.StoreTracker{}
+		ds, err := dict.New(opts.DictDirs...)
+		if err != nil {
+			return nil, err
+		}
+		tr, err := tracking.NewStoreTracker(ds)
+		if err != nil {
+			return nil, err
+		}
+		opts.Tracker = tr
 	}
 	if postgres.IsDSN(dsn) {
 		return postgres.Open(ctx, dsn, postgres.Options{Tracker: opts.Tracker})
