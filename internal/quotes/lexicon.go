@@ -1,7 +1,6 @@
 package quotes
 
 import (
-	_ "embed"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,9 +9,6 @@ import (
 	"github.com/sitrep/sitrep/internal/text"
 	"github.com/sitrep/sitrep/internal/tsv"
 )
-
-//go:embed words.tsv
-var wordsTSV []byte
 
 // cueKind says how a cue relates to its speaker and its complement.
 type cueKind uint8
@@ -66,6 +62,19 @@ func (p *phrases) add(words []string) {
 	sort.SliceStable(p.first[words[0]], func(i, j int) bool {
 		return len(p.first[words[0]][i]) > len(p.first[words[0]][j])
 	})
+}
+
+// remove takes a phrase out of the set.
+func (p *phrases) remove(words []string) {
+	key := strings.Join(words, " ")
+	ws := p.first[words[0]]
+	out := ws[:0]
+	for _, w := range ws {
+		if strings.Join(w, " ") != key {
+			out = append(out, w)
+		}
+	}
+	p.first[words[0]] = out
 }
 
 // at returns the length of the longest phrase that starts at keys[i], or 0.
@@ -129,24 +138,45 @@ func newLexicon(ds *dict.Set) (*lexicon, error) {
 	for c := range wordClasses {
 		lx.class[c] = &phrases{}
 	}
-	err := tsv.Parse(wordsTSV, func(r tsv.Row) error {
-		cls, phrase := strings.ToLower(r.Field(0)), r.Field(1)
-		words := splitPhrase(phrase)
-		if len(words) == 0 {
-			return fmt.Errorf("line %d: empty phrase", r.Line)
-		}
-		if k, ok := cueClasses[cls]; ok {
-			lx.addCue(words, k, true)
-			return nil
-		}
-		if !wordClasses[cls] {
-			return fmt.Errorf("line %d: unknown class %q", r.Line, cls)
-		}
-		lx.class[cls].add(words)
-		return nil
-	})
+	srcs, err := ds.Files("quotes.tsv")
 	if err != nil {
-		return nil, fmt.Errorf("quotes words.tsv: %w", err)
+		return nil, fmt.Errorf("quotes: %w", err)
+	}
+	if len(srcs) == 0 {
+		return nil, fmt.Errorf("quotes: no quotes.tsv")
+	}
+	// the embedded list first; a user's rows add phrases, or take one out
+	// when it starts with "-" (cues at the end, after dict/cues.tsv)
+	var removed [][]string
+	for _, src := range srcs {
+		err := tsv.Parse(src.Data, func(r tsv.Row) error {
+			cls, phrase := strings.ToLower(r.Field(0)), r.Field(1)
+			remove := strings.HasPrefix(phrase, "-")
+			words := splitPhrase(strings.TrimPrefix(phrase, "-"))
+			if len(words) == 0 {
+				return fmt.Errorf("line %d: empty phrase", r.Line)
+			}
+			if k, ok := cueClasses[cls]; ok {
+				if remove {
+					removed = append(removed, words)
+				} else {
+					lx.addCue(words, k, true)
+				}
+				return nil
+			}
+			if !wordClasses[cls] {
+				return fmt.Errorf("line %d: unknown class %q", r.Line, cls)
+			}
+			if remove {
+				lx.class[cls].remove(words)
+			} else {
+				lx.class[cls].add(words)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("quotes: %s: %w", src.Name, err)
+		}
 	}
 	if ds != nil {
 		srcs, err := ds.Files("cues.tsv")
@@ -181,6 +211,9 @@ func newLexicon(ds *dict.Set) (*lexicon, error) {
 				return nil, fmt.Errorf("quotes: %s: %w", s.Name, err)
 			}
 		}
+	}
+	for _, words := range removed {
+		lx.removeCue(words)
 	}
 	return lx, nil
 }

@@ -10,7 +10,7 @@
 // neither is a quote of fewer than five words without a speaker.
 //
 // The speaker comes from a reporting cue (said, told reporters, noted,
-// according to …, from the finder's words.tsv and the "report" rows of
+// according to …, from dict/quotes.tsv and the "report" rows of
 // dict/cues.tsv) and its subject: before the cue ("X said"), after it
 // ("…,” said X"), across an appositive ("X, a spokesman for Y, said"), or
 // inherited from the main clause (", adding that …", "… and said …"). A

@@ -312,6 +312,45 @@ func TestCuesFile(t *testing.T) {
 	}
 }
 
+// TestQuotesFile extends the finder's own word lists with a user
+// quotes.tsv: a new cue of class say, and a removed one.
+func TestQuotesFile(t *testing.T) {
+	dir := t.TempDir()
+	data := "say\tconfided\nsay\t-underlined\n"
+	if err := os.WriteFile(filepath.Join(dir, "quotes.tsv"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dict.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := New(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, ad, seg := setup(t)
+	const confided = "Turkish Foreign Minister Hakan Fidan confided that the talks had stalled."
+	if x := extract(t, base, ad, seg, confided); len(x.Quotes) != 0 {
+		t.Fatalf("without the user's list: %s", describe(x.Quotes))
+	}
+	if x := extract(t, f, ad, seg, confided); len(x.Quotes) != 1 || x.Quotes[0].Cue != "confided" {
+		t.Errorf("user cue: %s", describe(x.Quotes))
+	}
+	const underlined = "Turkish Foreign Minister Hakan Fidan underlined that the talks had stalled."
+	if x := extract(t, base, ad, seg, underlined); len(x.Quotes) != 1 {
+		t.Fatalf("the embedded list: %s", describe(x.Quotes))
+	}
+	if x := extract(t, f, ad, seg, underlined); len(x.Quotes) != 0 {
+		t.Errorf("removed cue: %s", describe(x.Quotes))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "quotes.tsv"), []byte("nosuchclass\tword\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(ds); err == nil || !strings.Contains(err.Error(), "quotes.tsv") {
+		t.Errorf("an unknown class: %v, want an error naming the file", err)
+	}
+}
+
 func TestConcurrent(t *testing.T) {
 	f, ad, seg := setup(t)
 	s := "“We are ready,” Turkish Foreign Minister Hakan Fidan said. Analysts said the talks had gone well."
