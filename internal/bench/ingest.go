@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/sitrep/sitrep"
@@ -19,18 +20,25 @@ import (
 )
 
 // Ingest is the rate of `sitrep ingest` (extraction and storage, each
-// document in its own transaction) into a fresh store.
+// document in its own transaction) into a fresh store. Into SQLite, which
+// has one writer, the workers extract and one goroutine stores, in input
+// order, as `sitrep ingest` does; into PostgreSQL each worker also stores
+// what it extracted, so that N workers are N concurrent writers, as N
+// `sitrep worker` processes are.
 type Ingest struct {
-	Store      string  `json:"store"`
-	Workers    int     `json:"workers"`
+	Store   string `json:"store"`
+	Workers int    `json:"workers"`
+	// Writers is the number of transactions that may run at once: 1, or
+	// Workers (PostgreSQL).
+	Writers    int     `json:"writers"`
 	Documents  int     `json:"documents"`
 	Stored     int     `json:"stored"`
 	Duplicates int     `json:"duplicates"`
 	Events     int     `json:"events"`
 	Seconds    float64 `json:"seconds"`
 	DocsPerSec float64 `json:"docs_per_second"`
-	// StoreMsPerDoc is the mean time of one document's transaction, the
-	// part that does not parallelise.
+	// StoreMsPerDoc is the mean time of one document's transaction
+	// (Put), waits for other writers included.
 	StoreMsPerDoc float64 `json:"store_ms_per_document"`
 	// Bytes is the size of the store afterwards (tables and indexes).
 	Bytes       int64   `json:"bytes"`
@@ -75,9 +83,10 @@ func freshStore(ctx context.Context, o *Options, kind, label string) (st store.S
 	return nil, nil, fmt.Errorf("unknown store kind %q", kind)
 }
 
-// timedStore times Put.
+// timedStore times Put, called from several goroutines.
 type timedStore struct {
 	store.Store
+	mu  sync.Mutex
 	put time.Duration
 	n   int
 }
@@ -85,8 +94,11 @@ type timedStore struct {
 func (t *timedStore) Put(ctx context.Context, x *sitrep.Extraction, o store.PutOptions) (store.PutResult, error) {
 	start := time.Now()
 	r, err := t.Store.Put(ctx, x, o)
-	t.put += time.Since(start)
+	el := time.Since(start)
+	t.mu.Lock()
+	t.put += el
 	t.n++
+	t.mu.Unlock()
 	return r, err
 }
 
@@ -108,7 +120,13 @@ func measureIngest(ctx context.Context, o *Options, kind string, workers int, p 
 			}
 		}
 	}()
-	in := &corpus.Ingester{Store: ts, Extractor: p, Workers: workers}
+	// PostgreSQL writers overlap: there, every worker stores.
+	concurrent := kind == "postgres"
+	in := &corpus.Ingester{Store: ts, Extractor: p, Workers: workers, ConcurrentPuts: concurrent}
+	writers := 1
+	if concurrent {
+		writers = workers
+	}
 	start := time.Now()
 	stats, err := in.Run(ctx, items, min(o.IngestDocs, len(c.docs)))
 	el := time.Since(start).Seconds()
@@ -118,7 +136,7 @@ func measureIngest(ctx context.Context, o *Options, kind string, workers int, p 
 	if stats.Failed > 0 {
 		return nil, fmt.Errorf("%d documents failed", stats.Failed)
 	}
-	r := &Ingest{Store: kind, Workers: workers, Documents: stats.Done, Stored: stats.Stored, Duplicates: stats.Duplicates,
+	r := &Ingest{Store: kind, Workers: workers, Writers: writers, Documents: stats.Done, Stored: stats.Stored, Duplicates: stats.Duplicates,
 		Events: stats.NewEvents, Seconds: el, DocsPerSec: float64(stats.Done) / el}
 	if ts.n > 0 {
 		r.StoreMsPerDoc = ts.put.Seconds() * 1000 / float64(ts.n)

@@ -1,7 +1,8 @@
 // Package corpus runs ingestion into a store: it expands inputs (files,
 // directories, globs, JSON lines, URLs, feeds) into documents, extracts
 // them in parallel workers and stores each in its own transaction, in
-// input order, with progress reporting. It also generates the synthetic
+// input order (or from the workers at once, Ingester.ConcurrentPuts),
+// with progress reporting. It also generates the synthetic
 // corpus the tests and benchmarks use.
 package corpus
 
@@ -74,6 +75,14 @@ type Ingester struct {
 	Extractor Extractor
 	// Workers extract in parallel; GOMAXPROCS when 0.
 	Workers int
+	// ConcurrentPuts makes each worker store what it extracted, as
+	// separate `sitrep worker` processes do: up to Workers transactions
+	// run at once (PostgreSQL overlaps them). Documents are then stored
+	// in the order they are ready, not in input order, so a second run
+	// may give events other ids than the first (ids come from the first
+	// document of an event); results are still reported in input order.
+	// Without it one goroutine stores every document, in input order.
+	ConcurrentPuts bool
 	// OnResult, when set, is called for every item in input order.
 	OnResult func(Result, Stats)
 }
@@ -82,7 +91,8 @@ type Ingester struct {
 // looked up (an already stored one is not extracted again), extracted by a
 // worker, and stored in its own transaction, in input order: a run
 // interrupted at any point and run again stores exactly what one
-// uninterrupted run stores. It returns the first store error that is not
+// uninterrupted run stores (unless ConcurrentPuts). It returns the first
+// store error that is not
 // about one document (disk full, lost connection); errors about one item
 // are reported through OnResult and counted in Stats.Failed.
 func (in *Ingester) Run(parent context.Context, items <-chan Item, total int) (Stats, error) {
@@ -108,7 +118,12 @@ func (in *Ingester) Run(parent context.Context, items <-chan Item, total int) (S
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.res <- in.extract(ctx, j.item)
+				o := in.extract(ctx, j.item)
+				if in.ConcurrentPuts && o.err == nil && o.exists == "" {
+					o.put, o.putErr = in.Store.Put(ctx, o.x, store.PutOptions{})
+					o.stored = true
+				}
+				j.res <- o
 			}
 		}()
 	}
@@ -165,7 +180,10 @@ func (in *Ingester) Run(parent context.Context, items <-chan Item, total int) (S
 		case o.exists != "":
 			r.Put = store.PutResult{Status: store.StatusExists, ID: o.exists}
 		default:
-			pr, err := in.Store.Put(ctx, o.x, store.PutOptions{})
+			pr, err := o.put, o.putErr
+			if !o.stored {
+				pr, err = in.Store.Put(ctx, o.x, store.PutOptions{})
+			}
 			switch {
 			case err == nil:
 				r.Put = pr
@@ -215,11 +233,15 @@ func (in *Ingester) Run(parent context.Context, items <-chan Item, total int) (S
 }
 
 // outcome is a worker's answer for one item: an extraction, the id of
-// the stored document it matches, or an error.
+// the stored document it matches, or an error; with ConcurrentPuts, also
+// what storing the extraction gave.
 type outcome struct {
 	x      *sitrep.Extraction
 	exists string
 	err    error
+	stored bool
+	put    store.PutResult
+	putErr error
 }
 
 // extract looks the document up and, when it is new, extracts it.

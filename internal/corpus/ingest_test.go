@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,6 +95,60 @@ func TestIngesterOrderAndCounts(t *testing.T) {
 	s, err = in.Run(context.Background(), items(t, texts), len(texts))
 	if err != nil || s.Exists != 58 || s.Stored != 0 {
 		t.Fatalf("second run %+v %v", s, err)
+	}
+}
+
+// inFlight counts the Puts running at once.
+type inFlight struct {
+	store.Store
+	mu       sync.Mutex
+	now, max int
+}
+
+func (f *inFlight) Put(ctx context.Context, x *sitrep.Extraction, o store.PutOptions) (store.PutResult, error) {
+	f.mu.Lock()
+	f.now++
+	f.max = max(f.max, f.now)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.now--
+		f.mu.Unlock()
+	}()
+	time.Sleep(3 * time.Millisecond)
+	return f.Store.Put(ctx, x, o)
+}
+
+func TestIngesterConcurrentPuts(t *testing.T) {
+	st := &inFlight{Store: openStore(t)}
+	g, err := Generate(GenOptions{N: 40, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, r := range g.Records {
+		texts = append(texts, r.Text)
+	}
+	texts[3] = "This one will FAIL to be read by the extractor, whatever it says about the talks."
+	var names []string
+	in := &Ingester{Store: st, Extractor: fakeExtractor{}, Workers: 3, ConcurrentPuts: true, OnResult: func(r Result, s Stats) { names = append(names, r.Name) }}
+	s, err := in.Run(context.Background(), items(t, texts), len(texts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Done != 40 || s.Stored+s.Duplicates != 39 || s.Failed != 1 {
+		t.Fatalf("stats %+v", s)
+	}
+	if st.max < 2 {
+		t.Fatalf("at most %d Put at a time with 3 workers storing", st.max)
+	}
+	for i, n := range names {
+		if n != fmt.Sprintf("d%03d", i) {
+			t.Fatalf("result %d is %s: results out of input order", i, n)
+		}
+	}
+	if c, err := st.Counts(context.Background()); err != nil || c.Documents != 39 {
+		t.Fatalf("counts %+v %v", c, err)
 	}
 }
 

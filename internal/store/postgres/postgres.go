@@ -1,8 +1,11 @@
 // Package postgres is the PostgreSQL store backend (pgx/v5 through
 // database/sql), for a store shared by several processes or machines.
 // Full-text search uses generated tsvector columns with GIN indexes.
-// Writers serialise on a transaction-scoped advisory lock, so concurrent
-// ingests merge events one document at a time.
+// Concurrent writers overlap: each takes transaction-scoped advisory locks
+// only on what it merges with other documents (its identity and MinHash
+// bands, the merge windows of its events, the canonical agreements and
+// commitments), with keys derived from the database and schema, and
+// deadlocks or serialisation failures are retried (see sqlstore/lock.go).
 package postgres
 
 import (
@@ -27,9 +30,6 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
-
-// writeLockKey is the advisory lock every write transaction takes.
-const writeLockKey = 0x5171e9
 
 // Options configure Open.
 type Options struct {
@@ -71,7 +71,24 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w", name, explain(name, err))
 	}
-	return &Store{DB: sqlstore.New(db, Dialect(name), sqlstore.Options{Tracker: opts.Tracker, Name: name})}, nil
+	space, err := lockSpace(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", name, explain(name, err))
+	}
+	return &Store{DB: sqlstore.New(db, Dialect(name), sqlstore.Options{Tracker: opts.Tracker, Name: name, LockSpace: space})}, nil
+}
+
+// lockSpace names the store among those of the server: its database and
+// schema. The advisory lock keys of its writers are derived from it, so
+// that stores in other schemas or databases never wait for each other.
+func lockSpace(ctx context.Context, db *sql.DB) (string, error) {
+	var dbName, schema string
+	err := db.QueryRowContext(ctx, `SELECT current_database(), coalesce(current_schema(), current_setting('search_path'))`).Scan(&dbName, &schema)
+	if err != nil {
+		return "", fmt.Errorf("read the current schema: %w", err)
+	}
+	return "postgres\x00" + dbName + "\x00" + schema, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -96,12 +113,21 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // Dialect is the PostgreSQL dialect of the shared SQL.
 func Dialect(name string) sqlstore.Dialect {
 	return sqlstore.Dialect{
-		Name:      "postgres",
-		Numbered:  true,
-		WriteLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", writeLockKey),
-		Search:    search,
-		Explain:   func(err error) error { return explain(name, err) },
+		Name:     "postgres",
+		Numbered: true,
+		// The keys come sorted; unnest returns them in order.
+		Lock:    `SELECT count(pg_advisory_xact_lock(k)) FROM unnest(?::bigint[]) AS u(k)`,
+		Retry:   retryable,
+		Search:  search,
+		Explain: func(err error) error { return explain(name, err) },
 	}
+}
+
+// retryable reports whether a transaction failed because of others
+// running at the same time: a deadlock or a serialisation failure.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // webQuery rebuilds the terms as websearch_to_tsquery input.

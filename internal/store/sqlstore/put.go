@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -87,6 +89,10 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 		d.SHA256 = hashText(d.Text)
 	}
 	curl := store.CanonicalURL(d.URL)
+	sig, signed := fingerprint.Sign(d.Text)
+	if err := t.lock(documentLocks(&d, curl, sig, signed)); err != nil {
+		return store.PutResult{}, err
+	}
 
 	// Already stored?
 	rows, err := t.query(`SELECT id, sha256 FROM documents WHERE id = ? OR sha256 = ? OR canonical_url = ?`, d.ID, d.SHA256, nullStr(curl))
@@ -119,7 +125,6 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	}
 
 	// Near duplicate?
-	sig, signed := fingerprint.Sign(d.Text)
 	var sigBytes []byte
 	if signed {
 		sigBytes = sig.Bytes()
@@ -189,13 +194,6 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	if err != nil {
 		return store.PutResult{}, err
 	}
-	res := store.PutResult{Status: store.StatusStored, ID: d.ID, DuplicateOf: row.dupOf}
-	if row.dupOf != "" {
-		res.Status = store.StatusDuplicate
-	}
-	if err := t.putEvents(x, &row, entityActor, &res, at); err != nil {
-		return store.PutResult{}, err
-	}
 	quotes := make([][]any, 0, len(x.Quotes))
 	qrefs := map[string]bool{}
 	for i, q := range x.Quotes {
@@ -213,7 +211,30 @@ func (t *txn) put(x *sitrep.Extraction, at time.Time) (store.PutResult, error) {
 	if err := t.insertRows(`INSERT INTO quotes (seq, ref, speaker_actor, speaker_name, speaker_code, speaker_country, text, direct, cue, sentence, start_off, end_off)`, quotes, ""); err != nil {
 		return store.PutResult{}, err
 	}
+
+	// What other documents share, under the locks of step 2 and 3 (see
+	// lock.go), the rows most documents share last.
+	if err := t.lock(mergeLocks(x)); err != nil {
+		return store.PutResult{}, err
+	}
+	res := store.PutResult{Status: store.StatusStored, ID: d.ID, DuplicateOf: row.dupOf}
+	if row.dupOf != "" {
+		res.Status = store.StatusDuplicate
+	}
+	counts, err := t.putEvents(x, &row, entityActor, &res, at)
+	if err != nil {
+		return store.PutResult{}, err
+	}
+	if err := t.countEvents(counts, row.source); err != nil {
+		return store.PutResult{}, err
+	}
 	if err := t.putTracking(x, &row); err != nil {
+		return store.PutResult{}, err
+	}
+	if err := t.putActorNames(x, entityActor); err != nil {
+		return store.PutResult{}, err
+	}
+	if err := t.putActors(x, &row, entityActor); err != nil {
 		return store.PutResult{}, err
 	}
 	return res, nil
@@ -291,16 +312,10 @@ func (t *txn) nearest(sig fingerprint.Signature) (string, int64, float64, error)
 	return bestID, bestSeq, best, nil
 }
 
-// putEntities stores the document's entities and folds them into the
-// corpus-wide actors. It returns the actor id of each entity.
+// putEntities stores the document's entities and returns the actor id of
+// each.
 func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string, error) {
 	ids := make(map[string]string, len(x.Entities))
-	type agg struct {
-		e        *sitrep.Entity
-		mentions int
-	}
-	actors := map[string]*agg{}
-	var order []string
 	rows := make([][]any, 0, len(x.Entities))
 	refs := map[string]bool{}
 	for i := range x.Entities {
@@ -313,6 +328,56 @@ func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string,
 		}
 		refs[ref] = true
 		rows = append(rows, []any{row.seq, ref, aid, e.Name, e.Type, e.Code, e.Country, boolInt(e.Known), len(e.Mentions)})
+	}
+	if err := t.insertRows(`INSERT INTO entities (seq, ref, actor_id, name, type, code, country, known, mentions)`, rows, ""); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// putActorNames records every name the document's actors were seen
+// under, sorted (a name new to the store is a row other writers may be
+// inserting too).
+func (t *txn) putActorNames(x *sitrep.Extraction, ids map[string]string) error {
+	var keys [][2]string
+	names := map[[2]string]bool{}
+	for i := range x.Entities {
+		e := &x.Entities[i]
+		for _, n := range append([]string{e.Name}, e.Aliases...) {
+			k := [2]string{store.FoldName(n), ids[e.ID]}
+			if k[0] != "" && !names[k] {
+				names[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	rows := make([][]any, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, []any{k[0], k[1]})
+	}
+	return t.insertRows(`INSERT INTO actor_names (name_fold, actor_id)`, rows, `ON CONFLICT DO NOTHING`)
+}
+
+// putActors folds the document's entities into the corpus-wide actors, in
+// actor id order: the rows of common actors are shared by most
+// documents, so this comes last in the transaction.
+func (t *txn) putActors(x *sitrep.Extraction, row *docRow, ids map[string]string) error {
+	type agg struct {
+		e        *sitrep.Entity
+		mentions int
+	}
+	actors := map[string]*agg{}
+	var order []string
+	refs := map[string]bool{}
+	for i := range x.Entities {
+		e := &x.Entities[i]
+		ref := entityRef(e, i)
+		if refs[ref] {
+			continue
+		}
+		refs[ref] = true
+		aid := ids[e.ID]
 		a := actors[aid]
 		if a == nil {
 			a = &agg{e: e}
@@ -321,41 +386,21 @@ func (t *txn) putEntities(x *sitrep.Extraction, row *docRow) (map[string]string,
 		}
 		a.mentions += len(e.Mentions)
 	}
-	if err := t.insertRows(`INSERT INTO entities (seq, ref, actor_id, name, type, code, country, known, mentions)`, rows, ""); err != nil {
-		return nil, err
-	}
-	names := map[[2]string]bool{}
-	rows = rows[:0]
-	for i := range x.Entities {
-		e := &x.Entities[i]
-		for _, n := range append([]string{e.Name}, e.Aliases...) {
-			k := [2]string{store.FoldName(n), ids[e.ID]}
-			if k[0] != "" && !names[k] {
-				names[k] = true
-				rows = append(rows, []any{k[0], k[1]})
-			}
-		}
-	}
-	if err := t.insertRows(`INSERT INTO actor_names (name_fold, actor_id)`, rows, `ON CONFLICT DO NOTHING`); err != nil {
-		return nil, err
-	}
+	slices.Sort(order)
 	seen := row.published
-	rows = rows[:0]
+	rows := make([][]any, 0, len(order))
 	for _, aid := range order {
 		a := actors[aid]
 		e := a.e
 		rows = append(rows, []any{aid, e.Name, store.FoldName(e.Name), e.Type, e.Code, e.Country, joinList(e.Sectors), boolInt(e.Known), 1, a.mentions, seen, seen})
 	}
-	if err := t.insertRows(`INSERT INTO actors (id, name, name_fold, type, code, country, sectors, known, num_docs, num_mentions, first_seen, last_seen)`, rows,
+	return t.insertRows(`INSERT INTO actors (id, name, name_fold, type, code, country, sectors, known, num_docs, num_mentions, first_seen, last_seen)`, rows,
 		`ON CONFLICT (id) DO UPDATE SET
 				num_docs = actors.num_docs + 1,
 				num_mentions = actors.num_mentions + excluded.num_mentions,
 				known = CASE WHEN excluded.known > actors.known THEN excluded.known ELSE actors.known END,
 				first_seen = CASE WHEN excluded.first_seen <> '' AND (actors.first_seen = '' OR excluded.first_seen < actors.first_seen) THEN excluded.first_seen ELSE actors.first_seen END,
-				last_seen = CASE WHEN excluded.last_seen > actors.last_seen THEN excluded.last_seen ELSE actors.last_seen END`); err != nil {
-		return nil, err
-	}
-	return ids, nil
+				last_seen = CASE WHEN excluded.last_seen > actors.last_seen THEN excluded.last_seen ELSE actors.last_seen END`)
 }
 
 func entityRef(e *sitrep.Entity, i int) string {
@@ -368,6 +413,12 @@ func entityRef(e *sitrep.Entity, i int) string {
 // insertRows inserts rows with one statement per chunk of rows:
 // "prefix VALUES (?, ...), (?, ...) suffix".
 func (t *txn) insertRows(prefix string, rows [][]any, suffix string) error {
+	return t.insertReturning(prefix, rows, suffix, nil)
+}
+
+// insertReturning is insertRows for a suffix with a RETURNING clause:
+// scan is called with each row returned.
+func (t *txn) insertReturning(prefix string, rows [][]any, suffix string, scan func(*sql.Rows) error) error {
 	const chunk = 64
 	for len(rows) > 0 {
 		n := min(len(rows), chunk)
@@ -387,10 +438,32 @@ func (t *txn) insertRows(prefix string, rows [][]any, suffix string) error {
 			b.WriteString(" ")
 			b.WriteString(suffix)
 		}
-		if _, err := t.exec(b.String(), args...); err != nil {
+		if scan == nil {
+			if _, err := t.exec(b.String(), args...); err != nil {
+				return err
+			}
+		} else if err := t.scanAll(b.String(), args, scan); err != nil {
 			return err
 		}
 		rows = rows[n:]
+	}
+	return nil
+}
+
+// scanAll runs q and calls scan with each row.
+func (t *txn) scanAll(q string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", firstLine(q), err)
 	}
 	return nil
 }
@@ -416,31 +489,34 @@ type candidate struct {
 	key  string
 }
 
-// putEvents merges the document's events into the cross-document events.
-func (t *txn) putEvents(x *sitrep.Extraction, row *docRow, entityActor map[string]string, res *store.PutResult, at time.Time) error {
+// putEvents merges the document's events into the cross-document events:
+// it creates the new ones and stores every mention. It returns the number
+// of mentions the document adds to each event, for countEvents.
+func (t *txn) putEvents(x *sitrep.Extraction, row *docRow, entityActor map[string]string, res *store.PutResult, at time.Time) (map[int64]int, error) {
 	if len(x.Events) == 0 {
-		return nil
+		return nil, nil
 	}
 	var origEvents []candidate
 	if row.dupOf != "" {
 		rows, err := t.query(`SELECT DISTINCT e.id, e.date, e.merge_key FROM event_mentions m JOIN events e ON e.id = m.event_id WHERE m.seq = ?`, row.dupSeq)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for rows.Next() {
 			var c candidate
 			if err := rows.Scan(&c.id, &c.date, &c.key); err != nil {
 				rows.Close()
-				return err
+				return nil, err
 			}
 			origEvents = append(origEvents, c)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		sort.Slice(origEvents, func(i, j int) bool { return origEvents[i].id < origEvents[j].id })
 	}
+	counts := map[int64]int{}
 	refs := map[string]bool{}
 	for i := range x.Events {
 		ev := &x.Events[i]
@@ -458,34 +534,15 @@ func (t *txn) putEvents(x *sitrep.Extraction, row *docRow, entityActor map[strin
 		if id == 0 {
 			var err error
 			if id, err = t.matchEvent(key, date); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		newArticle, newSource := 1, 1
 		if id == 0 {
 			id = store.EventID(row.id, ref)
 			if err := t.insertEvent(id, key, ev, x, row, entityActor, at); err != nil {
-				return err
+				return nil, err
 			}
 			res.NewEvents++
-		} else {
-			var one int
-			err := t.queryRow(`SELECT 1 FROM event_mentions WHERE event_id = ? AND seq = ? LIMIT 1`, id, row.seq).Scan(&one)
-			switch {
-			case err == nil:
-				newArticle = 0
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-		}
-		r, err := t.exec(`INSERT INTO event_sources (event_id, source) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, row.source)
-		if err != nil {
-			return err
-		}
-		if n, err := r.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			newSource = 0
 		}
 		sent, start, end := ev.Sentence, -1, -1
 		if ev.Trigger != nil {
@@ -496,13 +553,47 @@ func (t *txn) putEvents(x *sitrep.Extraction, row *docRow, entityActor map[strin
 		if _, err := t.exec(`INSERT INTO event_mentions (event_id, seq, doc_id, ref, sentence, start_off, end_off, text, modality, confidence, duplicate)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, row.seq, row.id, ref, sent, start, end, ev.Text, ev.Modality, ev.Confidence, boolInt(row.dupOf != "")); err != nil {
-			return err
+			return nil, err
 		}
-		if _, err := t.exec(`UPDATE events SET num_mentions = num_mentions + 1, num_articles = num_articles + ?, num_sources = num_sources + ? WHERE id = ?`,
-			newArticle, newSource, id); err != nil {
-			return err
-		}
+		counts[id]++
 		res.Mentions++
+	}
+	return counts, nil
+}
+
+// countEvents adds the document's mentions to the counters of the events
+// (one article per event, one source when source is new to it), in event
+// id order: other writers may be counting mentions of the same events.
+func (t *txn) countEvents(counts map[int64]int, source string) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	rows := make([][]any, 0, len(ids))
+	for _, id := range ids {
+		rows = append(rows, []any{id, source})
+	}
+	newSource := map[int64]bool{}
+	err := t.insertReturning(`INSERT INTO event_sources (event_id, source)`, rows, `ON CONFLICT DO NOTHING RETURNING event_id`, func(r *sql.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		newSource[id] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := t.exec(`UPDATE events SET num_mentions = num_mentions + ?, num_articles = num_articles + 1, num_sources = num_sources + ? WHERE id = ?`,
+			counts[id], boolInt(newSource[id]), id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -626,13 +717,25 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 	if row.dupOf != "" {
 		tx.Document.DuplicateOf = sitrep.StrPtr(row.dupOf)
 	}
+	// The Tracker may read and rewrite any canonical record: one writer
+	// at a time, as late in the transaction as it can be (step 3 in
+	// lock.go).
+	var k lockKeys
+	k.add("tracking")
+	if err := t.lock(k); err != nil {
+		return err
+	}
 	keyer, keyed := t.s.tracker.(store.Keyer)
 	if keyed {
 		if err := t.ensureKeys(keyer); err != nil {
 			return err
 		}
 	}
-	view := &trackingView{t: t, agreementSteps: map[string][]sitrep.StatusStep{}, commitmentSteps: map[string][]sitrep.StatusStep{}}
+	view := &trackingView{t: t, agreementSteps: map[string][]sitrep.StatusStep{}, commitmentSteps: map[string][]sitrep.StatusStep{},
+		agreementKeys: map[string][]string{}, commitmentKeys: map[string][]string{}}
+	if keyed {
+		view.keyer = keyer
+	}
 	up, err := t.s.tracker.Track(t.ctx, view, &tx)
 	if err != nil {
 		return fmt.Errorf("track agreements and commitments: %w", err)
@@ -673,7 +776,7 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 			return err
 		}
 		if keyed {
-			if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, keyer.AgreementKeys(a)); err != nil {
+			if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, keyer.AgreementKeys(a), view.agreementKeys); err != nil {
 				return err
 			}
 		}
@@ -684,7 +787,7 @@ func (t *txn) putTracking(x *sitrep.Extraction, row *docRow) error {
 			return err
 		}
 		if keyed {
-			if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, keyer.CommitmentKeys(c)); err != nil {
+			if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, keyer.CommitmentKeys(c), view.commitmentKeys); err != nil {
 				return err
 			}
 		}
@@ -823,6 +926,19 @@ type trackingView struct {
 	t               *txn
 	agreementSteps  map[string][]sitrep.StatusStep
 	commitmentSteps map[string][]sitrep.StatusStep
+	// With a Keyer, the look-up keys of the records as read (the stored
+	// ones), so that a record whose keys stay the same keeps them.
+	keyer          store.Keyer
+	agreementKeys  map[string][]string
+	commitmentKeys map[string][]string
+}
+
+// keySet is a record's look-up keys as saveKeys stores them: sorted,
+// distinct, none empty.
+func keySet(keys []string) []string {
+	out := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func placeholders(n int) string {
@@ -867,6 +983,9 @@ func (v *trackingView) agreements(ctx context.Context, where string, args []any)
 	}
 	for i := range out {
 		out[i].Steps = steps[out[i].ID]
+		if v.keyer != nil {
+			v.agreementKeys[out[i].ID] = keySet(v.keyer.AgreementKeys(out[i]))
+		}
 	}
 	return out, nil
 }
@@ -933,6 +1052,9 @@ func (v *trackingView) commitments(ctx context.Context, where string, args []any
 	}
 	for i := range out {
 		out[i].Steps = steps[out[i].ID]
+		if v.keyer != nil {
+			v.commitmentKeys[out[i].ID] = keySet(v.keyer.CommitmentKeys(out[i]))
+		}
 	}
 	return out, nil
 }
@@ -1006,18 +1128,20 @@ func (t *txn) idsByKey(table, col string, keys []string) ([]string, error) {
 	return ids, nil
 }
 
-// saveKeys replaces the look-up keys of one canonical record.
-func (t *txn) saveKeys(table, col, id string, keys []string) error {
+// saveKeys replaces the look-up keys of one canonical record, unless
+// they are those it was read with (stored, in read; nil when the
+// record was not read).
+func (t *txn) saveKeys(table, col, id string, keys []string, stored map[string][]string) error {
+	keys = keySet(keys)
+	if old, ok := stored[id]; ok && slices.Equal(old, keys) {
+		return nil
+	}
 	if _, err := t.exec(`DELETE FROM `+table+` WHERE `+col+` = ?`, id); err != nil {
 		return err
 	}
-	var rows [][]any
-	seen := map[string]bool{}
+	rows := make([][]any, 0, len(keys))
 	for _, k := range keys {
-		if k != "" && !seen[k] {
-			seen[k] = true
-			rows = append(rows, []any{k, id})
-		}
+		rows = append(rows, []any{k, id})
 	}
 	return t.insertRows(`INSERT INTO `+table+` (key, `+col+`)`, rows, `ON CONFLICT DO NOTHING`)
 }
@@ -1047,7 +1171,7 @@ func (t *txn) ensureKeys(k store.Keyer) error {
 		return err
 	}
 	for _, a := range agrs {
-		if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, k.AgreementKeys(a)); err != nil {
+		if err := t.saveKeys("agreement_keys", "agreement_id", a.ID, k.AgreementKeys(a), nil); err != nil {
 			return fmt.Errorf("rebuild tracking keys: %w", err)
 		}
 	}
@@ -1056,7 +1180,7 @@ func (t *txn) ensureKeys(k store.Keyer) error {
 		return err
 	}
 	for _, c := range coms {
-		if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, k.CommitmentKeys(c)); err != nil {
+		if err := t.saveKeys("commitment_keys", "commitment_id", c.ID, k.CommitmentKeys(c), nil); err != nil {
 			return fmt.Errorf("rebuild tracking keys: %w", err)
 		}
 	}

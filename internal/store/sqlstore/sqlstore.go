@@ -1,6 +1,11 @@
 // Package sqlstore implements store.Store over database/sql. The SQL is
 // shared by the SQLite and PostgreSQL backends; what differs (placeholders,
 // full-text search, write locking, error messages) is in a Dialect.
+//
+// Concurrent writers (PostgreSQL) take transaction-scoped locks on what
+// they merge across documents, in three sorted steps, and row locks on
+// shared rows in a fixed order, so that they overlap without deadlocks:
+// see lock.go.
 package sqlstore
 
 import (
@@ -8,9 +13,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/store"
 )
@@ -21,10 +28,16 @@ type Dialect struct {
 	Name string
 	// Numbered placeholders ($1, $2...) instead of ?.
 	Numbered bool
-	// WriteLock is run first in every write transaction ("" for none):
-	// PostgreSQL takes an advisory lock so that concurrent writers merge
-	// events one document at a time; SQLite has BEGIN IMMEDIATE.
-	WriteLock string
+	// Lock is the statement that takes transaction-scoped locks on a
+	// sorted array of 64-bit keys, its one parameter ("" for none):
+	// PostgreSQL takes advisory locks so that concurrent writers of the
+	// same document, of a near duplicate and its original, of one event
+	// or of the canonical agreements and commitments wait for each other
+	// (see lock.go). SQLite has one writer (BEGIN IMMEDIATE) and none.
+	Lock string
+	// Retry reports whether a write transaction that failed with err is
+	// to be run again (a deadlock, a serialisation failure); nil for never.
+	Retry func(err error) bool
 	// Search returns the query of store.Search for a parsed query. The
 	// query must return: document id, title, outlet, published, url,
 	// sentence index (-1 for a title), start, end, snippet.
@@ -46,6 +59,9 @@ type DB struct {
 	d       Dialect
 	tracker store.Tracker
 	name    string
+	// lockSpace tells the lock keys of this store from those of other
+	// stores sharing the same lock table (a database's other schemas).
+	lockSpace string
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
@@ -58,6 +74,9 @@ type Options struct {
 	Tracker store.Tracker
 	// Name describes the database in error messages (a file, a host).
 	Name string
+	// LockSpace names the store among those that share a lock table (for
+	// PostgreSQL, the database and schema); see Dialect.Lock.
+	LockSpace string
 }
 
 // New wraps an open, migrated database.
@@ -66,7 +85,7 @@ func New(db *sql.DB, d Dialect, opts Options) *DB {
 	if t == nil {
 		t = store.GroupingTracker{}
 	}
-	return &DB{db: db, d: d, tracker: t, name: opts.Name, stmts: map[string]*sql.Stmt{}}
+	return &DB{db: db, d: d, tracker: t, name: opts.Name, lockSpace: opts.LockSpace, stmts: map[string]*sql.Stmt{}}
 }
 
 // SQL returns the underlying database (for tests and benchmarks).
@@ -75,11 +94,12 @@ func (s *DB) SQL() *sql.DB { return s.db }
 // Close implements store.Store.
 func (s *DB) Close() error {
 	s.mu.Lock()
-	for _, st := range s.stmts {
-		st.Close()
-	}
+	stmts := s.stmts
 	s.stmts = map[string]*sql.Stmt{}
 	s.mu.Unlock()
+	for _, st := range stmts {
+		st.Close()
+	}
 	return s.db.Close()
 }
 
@@ -121,7 +141,7 @@ func (s *DB) cached(q string) *sql.Stmt {
 // prepare prepares the statements used for the first time by a write
 // transaction, once it is over: preparing them during the transaction
 // would take a second connection from the pool, which other writers
-// waiting for the database lock may all hold.
+// waiting for a lock this transaction holds may all hold.
 func (s *DB) prepare(ctx context.Context, qs []string) {
 	for _, q := range qs {
 		if s.cached(q) != nil {
@@ -132,12 +152,17 @@ func (s *DB) prepare(ctx context.Context, qs []string) {
 			continue // prepared again next time; the error showed in the transaction
 		}
 		s.mu.Lock()
-		if _, ok := s.stmts[q]; ok {
-			st.Close()
-		} else {
+		_, dup := s.stmts[q]
+		if !dup {
 			s.stmts[q] = st
 		}
 		s.mu.Unlock()
+		if dup {
+			// Closed outside s.mu: Close waits for the connections the
+			// statement was prepared on, which a transaction may hold
+			// while it waits for a lock whose holder wants s.mu.
+			st.Close()
+		}
 	}
 }
 
@@ -207,8 +232,28 @@ func (t *txn) queryRow(q string, args ...any) *sql.Row {
 	return st.QueryRowContext(t.ctx, args...)
 }
 
-// write runs fn in one write transaction.
-func (s *DB) write(ctx context.Context, fn func(t *txn) error) (err error) {
+// maxAttempts bounds the runs of a write transaction that keeps failing
+// with errors Dialect.Retry accepts.
+const maxAttempts = 6
+
+// write runs fn in one write transaction, again (after a short, random
+// pause) when it fails with an error the dialect retries.
+func (s *DB) write(ctx context.Context, fn func(t *txn) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if err == nil || s.d.Retry == nil || attempt == maxAttempts || !s.d.Retry(err) || ctx.Err() != nil {
+			return err
+		}
+		pause := time.Duration(attempt) * (5*time.Millisecond + rand.N(10*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *DB) writeOnce(ctx context.Context, fn func(t *txn) error) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.explain(fmt.Errorf("begin transaction: %w", err))
@@ -218,11 +263,6 @@ func (s *DB) write(ctx context.Context, fn func(t *txn) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if s.d.WriteLock != "" {
-		if _, err = tx.ExecContext(ctx, s.d.WriteLock); err != nil {
-			return s.explain(fmt.Errorf("lock for writing: %w", err))
-		}
-	}
 	t := &txn{s: s, ctx: ctx, tx: tx}
 	if err = fn(t); err != nil {
 		return s.explain(err)
