@@ -1070,6 +1070,11 @@ func (d *Dictionary) inferCountries(doc *Doc, date string) {
 					// "Rioters set fire to cars across France": the country where it happens
 					m.Country = d.sentencePlaceCountry(doc, si)
 				}
+				if m.Country == "" && m.Kind == MGroup && irregular(m.Sectors) && !strings.HasPrefix(m.Code, "IGO") && !strings.HasPrefix(m.Code, "IMG") && !strings.HasPrefix(m.Code, "NGO") && (i == 0 || !ms[i-1].Possessive) {
+					// "Militants ambushed a Nigerien army convoy": a group
+					// with no country fights where the forces it meets belong
+					m.Country = demonymCountry(doc, si)
+				}
 				if m.Country == "" && m.Kind == MGroup && len(m.Sectors) > 0 && homeSectors[m.Sectors[0]] {
 					// protesters, police, strikers act at home: the place the
 					// sentence names, else the place the report is filed from
@@ -1098,6 +1103,11 @@ func (d *Dictionary) sentencePlaceCountry(doc *Doc, si int) string {
 		switch o.Kind {
 		case MCountry, MMetonym:
 			return o.Country
+		case "demonym":
+			// "in French cities", not "near the Malian border"
+			if o.Country != "" && !borderAfter(doc.Tokens[si], o.Tok1) {
+				return o.Country
+			}
 		case MPlace, MOther:
 			if o.Country != "" {
 				return o.Country
@@ -1114,6 +1124,10 @@ func (d *Dictionary) sentencePlaceCountry(doc *Doc, si int) string {
 // all ("took to the streets of Tel Aviv").
 func (d *Dictionary) anyPlaceCountry(doc *Doc, si int) string {
 	for _, o := range doc.Mentions[si] {
+		if o.Kind == MMetonym && o.Country != "" && placePrep(doc.Tokens[si], o.NP0) {
+			// "the streets of Nairobi": a capital named as a place
+			return o.Country
+		}
 		if o.Kind != MPlace || o.Possessive {
 			continue
 		}
@@ -1126,6 +1140,57 @@ func (d *Dictionary) anyPlaceCountry(doc *Doc, si int) string {
 	}
 	return ""
 }
+
+// irregular reports whether sectors name armed groups or crowds, which
+// take their country from where they act.
+func irregular(sectors []string) bool {
+	return contains(sectors, "REB") || contains(sectors, "UAF") || contains(sectors, "CVL")
+}
+
+// demonymCountry is the country of the first demonym of a sentence that
+// qualifies a noun of its own ("a Nigerien army convoy", not "the Malian
+// border").
+func demonymCountry(doc *Doc, si int) string {
+	for _, o := range doc.Mentions[si] {
+		if o.Kind == "demonym" && o.Country != "" && !borderAfter(doc.Tokens[si], o.Tok1) {
+			return o.Country
+		}
+	}
+	return ""
+}
+
+// borderAfter reports whether a border word follows token i ("the Malian
+// border"): a demonym there names a neighbour, not the place of the act.
+func borderAfter(toks []text.Token, i int) bool {
+	if i < len(toks) {
+		switch toks[i].Key {
+		case "border", "borders", "frontier", "side", "boundary":
+			return true
+		}
+	}
+	return false
+}
+
+// placePrep reports whether the noun phrase at i is governed by a
+// preposition of place ("the streets of Nairobi", "across Kabul").
+func placePrep(toks []text.Token, i int) bool {
+	j := i - 1
+	for j >= 0 && toks[j].Key == "the" {
+		j--
+	}
+	if j < 0 {
+		return false
+	}
+	switch toks[j].Key {
+	case "of", "in", "across", "through", "around", "throughout":
+		// "the government of Kenya" is no place
+		return j == 0 || toks[j].Key != "of" || streetNouns[toks[j-1].Key]
+	}
+	return false
+}
+
+// streetNouns name the parts of a city where crowds gather.
+var streetNouns = map[string]bool{"streets": true, "street": true, "centre": true, "center": true, "squares": true, "square": true, "outskirts": true, "suburbs": true, "heart": true, "downtown": true, "parts": true}
 
 // homeSectors are the sectors of people and bodies that act at home
 // (protesters, police, courts, strikers): one the sentence gives

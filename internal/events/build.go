@@ -507,10 +507,26 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 			tgt = side{m: own, ok: true, inferred: true}
 		}
 	}
+	if !tgt.ok && len(srcs) == 1 && src.m.Country == "" && international(src.m.Code) && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home || aid) {
+		// "The ICC opened an investigation into war crimes in Ukraine",
+		// "the OPCW launched a fact-finding mission in Syria": a body with
+		// no country of its own acts on the country where the act happens
+		if pl, ok := c.placeIn(s); ok {
+			tgt = side{m: pl, ok: true, inferred: true}
+		}
+	}
+	// "French and Indian navies conducted the Varuna exercise": exercises
+	// held by several states together are military cooperation between them
+	if code.Code == "150" && len(srcs) > 1 && distinctCountries(srcs) && (!tgt.ok || tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || sameCountry(srcs, tgt.m)) {
+		if jc, ok := c.table.Lookup("062"); ok {
+			code = jc
+		}
+	}
 	// "Russia and Ukraine agreed in Istanbul", "Chinese and Russian warships
 	// held joint drills in the Sea of Japan": several subjects of a
 	// two-sided act do it with each other, not with the place they meet
-	if tgt.ok && len(srcs) > 1 && (twoSided[code.PLOVER] || reciprocal(s, h)) && (tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || contextual(tgt.m)) {
+	// nor the occasion ("met on the margins of the SCO summit")
+	if tgt.ok && len(srcs) > 1 && (twoSided[code.PLOVER] || reciprocal(s, h)) && (tgt.m.Kind == actors.MPlace || tgt.m.Locative || tgt.m.Kind == "demonym" || contextual(tgt.m) || occasion(s, tgt.m)) {
 		tgt = side{}
 	}
 	// "Kyiv and Moscow blamed each other": each does it to the other
@@ -748,6 +764,26 @@ func eachOther(s *sentence, h hit) bool {
 
 // twoSided are the acts PLOVER codes without a direction.
 var twoSided = map[string]bool{"CONSULT": true, "AGREE": true, "COOPERATE": true}
+
+// distinctCountries reports whether ms name more than one country.
+func distinctCountries(ms []actors.Mention) bool {
+	for _, m := range ms[1:] {
+		if m.Country != ms[0].Country {
+			return true
+		}
+	}
+	return false
+}
+
+// occasion reports whether m names the occasion of a meeting rather than a
+// party to it: "on the margins of the SCO summit", "at the G20".
+func occasion(s *sentence, m actors.Mention) bool {
+	switch prepBefore(s, m) {
+	case "of", "at", "during":
+		return m.Kind == actors.MOrg && international(m.Code)
+	}
+	return false
+}
 
 // sameCountry reports whether one of ms shares m's country.
 func sameCountry(ms []actors.Mention, m actors.Mention) bool {

@@ -562,8 +562,10 @@ func (c *Coder) object1(s *sentence, from int, assault, aid bool, exclude actors
 			j = m.Tok1 - 1
 			continue
 		}
-		if m.Kind == "demonym" && m.Country != "" && m.Country != exclude.Country {
-			// "condemned the Israeli attacks": the adjective's country is the target
+		if m.Kind == "demonym" && m.Country != "" && (m.Country != exclude.Country || contextual(exclude) && !m.Locative) {
+			// "condemned the Israeli attacks": the adjective's country is the
+			// target; "militants ambushed a Nigerien convoy": also a group
+			// that took its country from the context acts at home
 			return side{m: m, ok: true}
 		}
 		if !usable(m) || (m.Entity >= 0 && m.Entity == exclude.Entity) {

@@ -152,6 +152,20 @@ func TestClauseMechanisms(t *testing.T) {
 			[]string{"VEN>GUY THREATEN"}, []string{"GUY>GUY ASSAULT"}},
 		{"unnamed attackers take the place's country", "Masked gunmen stormed a radio station in Honduras.",
 			[]string{"HND>HND #171"}, nil},
+		{"a body with no country acts on the country where it investigates", "The International Criminal Court launched an investigation into atrocities in Libya.",
+			[]string{"IGO>LBY ACCUSE"}, nil},
+		{"the body whose meeting is the occasion is no party", "Saudi and Iranian ministers met on the sidelines of the UN General Assembly.",
+			[]string{"SAU>IRN CONSULT"}, []string{"SAU>IGO CONSULT", "IRN>IGO CONSULT"}},
+		{"an exercise held by two states together is cooperation", "Egyptian and Greek warships conducted the Medusa exercise in the Mediterranean.",
+			[]string{"EGY>GRC #062"}, []string{"EGY>GRC MOBILIZE"}},
+		{"agreeing to a specific act gives that act only", "Azerbaijan agreed to supply natural gas to Italy.",
+			[]string{"AZE>ITA AGREE"}, []string{"AZE>ITA #030"}},
+		{"a crowd in the streets of a capital is of its country", "Demonstrators took to the streets of Lima.",
+			[]string{"PER>PER PROTEST"}, nil},
+		{"a crowd in places named by a demonym is of that country", "Rioters burned buses in Chilean cities.",
+			[]string{"CHL>CHL PROTEST"}, nil},
+		{"an armed group fights where the forces it meets belong", "Gunmen ambushed a Malian army convoy in the desert.",
+			[]string{"MLI>MLI ASSAULT"}, nil},
 	}
 	for _, tc := range cases {
 		got := codeSentence(t, c, ad, dr, tc.text)

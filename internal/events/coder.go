@@ -432,9 +432,11 @@ func (c *Coder) verbal(s *sentence, i int) bool {
 		return false
 	}
 	switch prev.Key {
-	case "the", "a", "an", "'s", "'", "its", "their", "his", "her", "this", "that", "these", "those", "of", "any", "no", "new", "recent", "further", "such", "our":
+	case "the", "a", "an", "'s", "'", "its", "their", "his", "her", "this", "that", "these", "those", "of", "any", "no", "new", "recent", "further", "such", "our",
+		"heavy", "intense", "sporadic", "fierce", "renewed":
 		return false
 	}
+
 	if mi := s.byTok[i-1]; mi >= 0 {
 		m := s.mentions[mi]
 		if m.Kind == "demonym" {
@@ -544,6 +546,7 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 		var coded []hit
 		var evs []sitrep.Event
 		adjuncts := map[int]bool{} // trigger offsets of participle clauses
+		trigTok := map[int]int{}   // trigger offset -> trigger token
 		purposes := map[int]bool{} // trigger offsets of purpose infinitives
 		hits := c.match(s)
 		s.verbs = verbTriggers(hits)
@@ -576,10 +579,12 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 			if h.adjunct {
 				adjuncts[built[0].Trigger.Start] = true
 			}
+			trigTok[built[0].Trigger.Start] = h.trigger
 			evs = append(evs, built...)
 		}
 		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Trigger.Start < evs[j].Trigger.Start })
 		evs = dropPurposes(evs, purposes)
+		evs = dropGenericAgree(s, evs, trigTok)
 		out = append(out, mergeAdjuncts(evs, adjuncts)...)
 	}
 	out = c.dedup(out)
@@ -657,6 +662,48 @@ func followsMover(evs []sitrep.Event, ev sitrep.Event) bool {
 		if o.Trigger.Start < ev.Trigger.Start && movers[o.PLOVER] {
 			return true
 		}
+	}
+	return false
+}
+
+// dropGenericAgree drops a bare "agree" (030) whose clause goes on to
+// name what was agreed as an event of its own with the same source:
+// "Russia agreed to supply gas to China" is the supply, planned.
+func dropGenericAgree(s *sentence, evs []sitrep.Event, trigTok map[int]int) []sitrep.Event {
+	out := evs[:0:0]
+	for _, ev := range evs {
+		if ev.CAMEO == "030" {
+			if i, ok := trigTok[ev.Trigger.Start]; ok && specificAfter(s, evs, ev, i, trigTok) {
+				continue
+			}
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// The act must be the infinitive the 030 word governs ("agreed to supply",
+// "is ready to attack"), not an adjunct ("agreed in a phone call ... to a
+// halt"); a promise keeps its own event ("promised to send troops").
+func specificAfter(s *sentence, evs []sitrep.Event, ev sitrep.Event, i int, trigTok map[int]int) bool {
+	k := s.toks[i].Key
+	if strings.HasPrefix(k, "promis") || strings.HasPrefix(k, "pledg") || strings.HasPrefix(k, "vow") {
+		return false
+	}
+	// "agreed to", "agreed on Monday to" is an adjunct; "be ready to"
+	to := i + 1
+	for to < len(s.toks) && to <= i+3 && s.toks[to].Key != "to" && s.toks[to].Kind == 'w' && s.byTok[to] < 0 && !prepositions[s.toks[to].Key] {
+		to++
+	}
+	if to >= len(s.toks) || s.toks[to].Key != "to" {
+		return false
+	}
+	for _, o := range evs {
+		j, ok := trigTok[o.Trigger.Start]
+		if !ok || o.CAMEO == "030" || j <= to || j > to+3 || actorKey(o.Source) != actorKey(ev.Source) {
+			continue
+		}
+		return true
 	}
 	return false
 }
