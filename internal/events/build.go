@@ -390,12 +390,16 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		}
 	} else if passive(s, h.trigger) {
 		src, tgt = c.passiveSides(st, s, h, code)
-	} else if giver := c.giver(s, h); giver.ok {
+	} else if h.pat.Kind == 'V' && h.pat.Flags["source"] == "from" {
 		// "Ukraine received weapons from the United States": the one named
-		// after "from" gives, the subject receives ({source=from})
-		src = giver
-		if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != giver.m.Country {
-			tgt = sub
+		// after "from" gives, the subject receives ({source=from}); with no
+		// giver named there is no source, and the subject is never made
+		// the giver
+		if giver := c.giver(s, h); giver.ok {
+			src = giver
+			if sub := c.subject(st, s, h.trigger, nil); sub.ok && sub.m.Country != giver.m.Country {
+				tgt = sub
+			}
 		}
 	} else {
 		src = c.subject(st, s, h.trigger, nil)
