@@ -45,6 +45,9 @@ Both print precision, recall and F1 per PLOVER type and a confusion table.`)
 			for _, m := range rep.Misses {
 				fmt.Fprintln(e.stdout, m)
 			}
+			for _, m := range rep.ModMisses {
+				fmt.Fprintln(e.stdout, m)
+			}
 		}
 		return nil
 	}

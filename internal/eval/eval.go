@@ -77,6 +77,27 @@ type Report struct {
 	NoEvent, NoEventEmpty int
 	// Misses lists sentences with an error, for --verbose.
 	Misses []string
+	// ModN counts gold events with a modality that were matched on
+	// (source, target, type); ModOK how many of them got the gold
+	// modality. ModConfusion[gold][coded] counts the matched pairs.
+	ModN, ModOK  int
+	ModConfusion map[string]map[string]int
+	// FactN counts matched gold events that are negated or hypothetical;
+	// FactErr how many of them were coded as asserted (a non-event
+	// reported as a fact).
+	FactN, FactErr int
+	// ModMisses lists the matched events whose modality differs, for
+	// --verbose.
+	ModMisses []string
+}
+
+// ModalityAccuracy is the share of matched gold events coded with the gold
+// modality (1 when none was matched).
+func (r *Report) ModalityAccuracy() float64 {
+	if r.ModN == 0 {
+		return 1
+	}
+	return float64(r.ModOK) / float64(r.ModN)
 }
 
 // ActorKey is how an event side is compared: its country, or for
@@ -163,6 +184,7 @@ func (r *Report) Score(s Sentence, pred []sitrep.Event) {
 	tc, rc := matchTriples(gts, pts)
 	r.Triple.add(tc)
 	r.Root.add(rc)
+	r.scoreModality(s, gts, pts, ps)
 	// confusion: pair gold and predicted in order
 	used := make([]bool, len(ps))
 	for _, g := range s.Events {
@@ -201,6 +223,66 @@ func (r *Report) Score(s Sentence, pred []sitrep.Event) {
 			got = append(got, fmt.Sprintf("%s>%s %s %s", ActorKey(p.Source), ActorKey(p.Target), p.PLOVER, p.CAMEO))
 		}
 		r.Misses = append(r.Misses, fmt.Sprintf("%s: want [%s] got [%s] :: %s", s.ID, strings.Join(want, "; "), strings.Join(got, "; "), s.Text))
+	}
+}
+
+// scoreModality pairs each gold event with a coded event of the same
+// (source, target, type), preferring one of the same modality, and counts
+// the modalities of the pairs.
+func (r *Report) scoreModality(s Sentence, gts, pts []triple, ps []sitrep.Event) {
+	if r.ModConfusion == nil {
+		r.ModConfusion = map[string]map[string]int{}
+	}
+	gm := make([]string, len(gts))
+	for i, g := range s.Events {
+		gm[i] = strings.ToLower(strings.TrimSpace(g.Modality))
+	}
+	pm := make([]string, len(ps))
+	for i, p := range ps {
+		pm[i] = p.Modality
+		if pm[i] == "" {
+			pm[i] = sitrep.ModalityAsserted
+		}
+	}
+	pair := make([]int, len(gts))
+	used := make([]bool, len(pts))
+	for i := range pair {
+		pair[i] = -1
+	}
+	for pass := 0; pass < 2; pass++ {
+		for i, g := range gts {
+			if pair[i] >= 0 || gm[i] == "" {
+				continue
+			}
+			for j, p := range pts {
+				if !used[j] && sameSides(g, p) && p.p == g.p && (pass == 1 || pm[j] == gm[i]) {
+					pair[i], used[j] = j, true
+					break
+				}
+			}
+		}
+	}
+	for i, j := range pair {
+		if j < 0 {
+			continue
+		}
+		g, got := gm[i], pm[j]
+		r.ModN++
+		if r.ModConfusion[g] == nil {
+			r.ModConfusion[g] = map[string]int{}
+		}
+		r.ModConfusion[g][got]++
+		if g == got {
+			r.ModOK++
+		} else {
+			r.ModMisses = append(r.ModMisses, fmt.Sprintf("%s: %s>%s %s modality %s coded %s :: %s", s.ID, gts[i].s, gts[i].t, gts[i].p, g, got, s.Text))
+		}
+		if g == sitrep.ModalityNegated || g == sitrep.ModalityHypothetical {
+			r.FactN++
+			if got == sitrep.ModalityAsserted {
+				r.FactErr++
+			}
+		}
 	}
 }
 
@@ -324,6 +406,58 @@ func (r *Report) Print(w io.Writer) {
 		for _, p := range ls {
 			n := r.Confusion[g][p]
 			if n == 0 {
+				fmt.Fprintf(w, " %5s", ".")
+			} else {
+				fmt.Fprintf(w, " %5d", n)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	r.printModality(w)
+}
+
+var modalities = []string{sitrep.ModalityAsserted, sitrep.ModalityReported, sitrep.ModalityPlanned, sitrep.ModalityRequested, sitrep.ModalityHypothetical, sitrep.ModalityNegated}
+
+// printModality writes the modality accuracy of the matched events, the
+// negated or hypothetical events coded as asserted, and a confusion table
+// of modalities. The lines come after the existing ones.
+func (r *Report) printModality(w io.Writer) {
+	fmt.Fprintf(w, "\nmodality accuracy (matched source, target, type) %d/%d (%.1f%%)\n", r.ModOK, r.ModN, 100*r.ModalityAccuracy())
+	fmt.Fprintf(w, "modality negated or hypothetical coded as asserted: %d/%d\n", r.FactErr, r.FactN)
+	// the known modalities in a fixed order, then any other label; only
+	// labels that occur get a row and a column
+	seen := map[string]bool{}
+	for g, row := range r.ModConfusion {
+		for p, n := range row {
+			if n > 0 {
+				seen[g], seen[p] = true, true
+			}
+		}
+	}
+	var used, other []string
+	for _, l := range modalities {
+		if seen[l] {
+			used = append(used, l)
+			delete(seen, l)
+		}
+	}
+	for l := range seen {
+		other = append(other, l)
+	}
+	sort.Strings(other)
+	used = append(used, other...)
+	if len(used) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "modality confusion (rows gold, columns coded)\n%-12s", "")
+	for _, l := range used {
+		fmt.Fprintf(w, " %5.5s", l)
+	}
+	fmt.Fprintln(w)
+	for _, g := range used {
+		fmt.Fprintf(w, "%-12s", g)
+		for _, p := range used {
+			if n := r.ModConfusion[g][p]; n == 0 {
 				fmt.Fprintf(w, " %5s", ".")
 			} else {
 				fmt.Fprintf(w, " %5d", n)

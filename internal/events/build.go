@@ -461,19 +461,37 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	// the act, not the intention to it, decides whether it is domestic
 	// ("Cuba said it would release 553 prisoners")
 	act := code.PLOVER
-	if modality == sitrep.ModalityPlanned {
+	if modality == sitrep.ModalityPlanned || modality == modalityCommitted {
 		if to := c.intents.For(h.pat.Code); to != "" {
 			if ic, ok := c.table.Lookup(to); ok {
 				code = ic
 			}
 		}
 	}
+	if modality == modalityCommitted {
+		// "agreed to withdraw": the commitment happened
+		modality = sitrep.ModalityAsserted
+	}
 	var reportedBy *sitrep.Actor
 	if hasRep {
 		a := rep.Actor(st.doc)
-		third := rep.Country != "" && rep.Country != srcs[0].Country && (!tgt.ok || rep.Country != tgt.m.Country)
+		// media are never a party ("Iranian state media reported ...")
+		third := rep.Country != "" && !sameCountry(srcs, rep) && (!tgt.ok || rep.Country != tgt.m.Country) || strings.HasSuffix(rep.Code, "MED")
 		if third {
 			reportedBy = &a
+			if modality == sitrep.ModalityAsserted {
+				modality = sitrep.ModalityReported
+			}
+		}
+	} else if m, named, never, ok := c.trailingReporter(s, h.trigger); ok {
+		// "..., a war monitor said.", "..., U.S. officials said.": an
+		// announcer after the act that is not one of its sides reports it
+		third := never || m.Country != "" && !sameCountry(srcs, m) && (!tgt.ok || m.Country != tgt.m.Country)
+		if third {
+			if named {
+				a := m.Actor(st.doc)
+				reportedBy = &a
+			}
 			if modality == sitrep.ModalityAsserted {
 				modality = sitrep.ModalityReported
 			}

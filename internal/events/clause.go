@@ -822,6 +822,68 @@ func isState(m actors.Mention) bool {
 	return m.Kind == actors.MCountry || m.Kind == actors.MMetonym || m.Kind == actors.MOrg
 }
 
+// modalityCommitted is what modality returns for an act that the subject
+// committed itself to ("agreed to withdraw", "pledged to send"): the act is
+// intended, so a planned act's intention code applies, but the commitment
+// happened, so build codes it asserted.
+const modalityCommitted = "committed"
+
+// scopeBreak reports whether the key k opens a new clause or adjunct that a
+// negation before it does not reach: a relative pronoun, a subordinator or
+// a circumstantial preposition ("after", "during", "at"), or "and"/"but"
+// before a verb ("denied shelling the town and blamed ...").
+func (c *Coder) scopeBreak(s *sentence, h hit, k int) bool {
+	if _, ok := c.cues.Is(s.keys, k, "scope"); !ok {
+		return false
+	}
+	ti := s.keyTok[k]
+	switch s.toks[ti].Key {
+	case "and", "but":
+	default:
+		return true
+	}
+	j := ti + 1
+	for j < h.trigger && (s.toks[j].Key == "then" || s.toks[j].Key == "later" || s.toks[j].Key == "also" || s.toks[j].Key == "instead") {
+		j++
+	}
+	if j >= len(s.toks) || s.byTok[j] >= 0 || s.toks[j].Kind == 'p' {
+		return false
+	}
+	if j == h.trigger {
+		return h.pat.Kind == 'V'
+	}
+	return strings.HasSuffix(s.toks[j].Key, "ed")
+}
+
+// owned reports whether an owner governed by a preposition or by an
+// infinitive stands between tokens i and j ("involved in Israel's strikes",
+// "to condemn Russia's invasion"): the owned noun names an act the clause
+// takes as given. A partitive "of" does not count ("one of its rockets had
+// hit": the rockets are the subject of the denied clause).
+func owned(s *sentence, i, j int) bool {
+	for t := i; t < j && t < len(s.toks); t++ {
+		o0 := -1
+		switch s.toks[t].Key {
+		case "his", "her", "its", "their":
+			o0 = t
+		}
+		if mi := s.byTok[t]; mi >= 0 && s.mentions[mi].Possessive {
+			o0 = s.mentions[mi].NP0
+		}
+		if o0 < 0 {
+			continue
+		}
+		p := o0 - 1
+		if p < i {
+			return false
+		}
+		if k := s.toks[p].Key; k != "of" && prepositions[k] || p > 0 && s.toks[p-1].Key == "to" && s.byTok[p] < 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // modality reads the cues between the clause start and the trigger.
 func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention) {
 	if m, ok := h.pat.Flags["modality"]; ok && m != "" {
@@ -844,12 +906,22 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 		k1 = h.k1 - 1
 	}
 	mod := sitrep.ModalityAsserted
+	nominal := h.pat.Kind == 'N' && !h.pred
 	for k := k0; k < k1; k++ {
+		if mod == sitrep.ModalityNegated && c.scopeBreak(s, h, k) {
+			// "denied shelling the town and blamed ...", "did not attend
+			// the talks after the strikes": the negation stays in its clause
+			mod = sitrep.ModalityAsserted
+		}
 		for _, cu := range c.cues.At(s.keys, k) {
 			if k+len(cu.words) > k1 {
 				continue
 			}
-			if h.pat.Kind == 'N' && !h.pred && cu.kind != "negated" && k+len(cu.words) < k1-4 {
+			if s.byTok[s.keyTok[k]] >= 0 {
+				// "the United States": a name is no cue
+				continue
+			}
+			if nominal && cu.kind != "negated" && k+len(cu.words) < k1-4 {
 				// "agreed to a ceasefire brokered by Washington": a cue governs
 				// the verb after it; a noun only when it modifies its phrase
 				// ("the planned talks")
@@ -857,14 +929,27 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 			}
 			switch cu.kind {
 			case "negated":
+				if strings.Contains(s.toks[s.keyTok[k]].Key, "-") {
+					// "a no-fly zone", "a non-aggression pact": part of a word
+					continue
+				}
+				if nominal && owned(s, s.keyTok[k+len(cu.words)-1]+1, h.trigger) {
+					// "was not involved in Israel's strikes": a noun with its
+					// owner names an act the sentence takes as given
+					continue
+				}
 				mod = sitrep.ModalityNegated
 			case "hypothetical":
 				if mod != sitrep.ModalityNegated {
 					mod = sitrep.ModalityHypothetical
 				}
 			case "planned":
-				if mod == sitrep.ModalityAsserted {
+				if mod == sitrep.ModalityAsserted || mod == modalityCommitted {
 					mod = sitrep.ModalityPlanned
+				}
+			case "committed":
+				if mod == sitrep.ModalityAsserted {
+					mod = modalityCommitted
 				}
 			case "requested":
 				if mod == sitrep.ModalityAsserted && k+len(cu.words) >= k1-3 {
@@ -873,8 +958,89 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 			}
 		}
 	}
+	if h.pat.Kind == 'V' && mod == sitrep.ModalityAsserted {
+		// "plans to station troops", "was ready to send aid": a pattern that
+		// starts with a plan is a plan
+		for k := h.k0; k < h.k0+2 && k < h.k1; k++ {
+			for _, cu := range c.cues.At(s.keys, k) {
+				if cu.kind == "planned" && k+len(cu.words) <= h.k1 {
+					mod = sitrep.ModalityPlanned
+				}
+			}
+		}
+		// "made no commitment", "reached no agreement": the verb's object is
+		// denied
+		if t := h.trigger + 1; t < h.t1 && (s.toks[t].Key == "no" || s.toks[t].Key == "never") {
+			mod = sitrep.ModalityNegated
+		}
+	}
+	if nominal && mod != sitrep.ModalityNegated && hypothetical(s, h.trigger) {
+		// "any invasion would be met with sanctions": an act that may never
+		// happen
+		mod = sitrep.ModalityHypothetical
+	}
 	// a negation right after the trigger ("denied", "refused") is in the cue list too
 	return mod, nil
+}
+
+// trailingReporter finds the announcer of an attribution that closes the
+// clause of token i: ", a war monitor said." or ", according to local
+// media.". It returns the announcer's mention when it has one, and whether
+// the announcer is one that is never a party to the act (witnesses, media,
+// monitors, sources).
+func (c *Coder) trailingReporter(s *sentence, i int) (m actors.Mention, named, third, ok bool) {
+	end := clauseEnd(s, i)
+	comma := -1
+	for j := i + 1; j < end; j++ {
+		if s.toks[j].Key == "," {
+			comma = j
+			continue
+		}
+		if comma < 0 || j-comma > 9 {
+			continue
+		}
+		k := s.tokKey[j]
+		n, isCue := c.cues.Is(s.keys, k, "report")
+		if !isCue || s.byTok[j] >= 0 {
+			// "with the United States": a name is no cue
+			continue
+		}
+		cueEnd := s.keyTok[min(k+n, len(s.keys))-1] + 1
+		a0, a1 := comma+1, j
+		if j == comma+1 {
+			// ", according to X."; not ", citing X" (a reason, not a source)
+			if s.toks[j].Key != "according" {
+				return
+			}
+			a0, a1 = cueEnd, end
+		} else if end-cueEnd > 5 {
+			// ", the ministry said on Tuesday." and no more
+			return
+		}
+		if a1-a0 < 1 || a1-a0 > 9 {
+			return
+		}
+		for t := a0; t < a1; t++ {
+			if s.toks[t].Kind == 'p' && s.toks[t].Key != "'s" && s.toks[t].Key != "’s" && s.toks[t].Key != "." && s.toks[t].Key != "-" {
+				return
+			}
+			if k := s.toks[t].Key; prepositions[k] && k != "of" && k != "in" && k != "for" && k != "at" {
+				// a clause, not a name: ", signed a charter with the ..."
+				return
+			}
+			if _, th := c.cues.Is(s.keys, s.tokKey[t], "third"); th {
+				third = true
+			}
+			if mi := s.byTok[t]; mi >= 0 && !named {
+				m, named = s.mentions[mi], true
+			}
+		}
+		if named && strings.HasSuffix(m.Code, "MED") {
+			third = true
+		}
+		return m, named, third, named || third
+	}
+	return
 }
 
 // reporter finds the subject of a reporting verb that governs token i
@@ -882,7 +1048,7 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 func (c *Coder) reporter(st *docState, s *sentence, i int) (actors.Mention, bool) {
 	start := clauseStart(s, i)
 	for k := s.tokKey[i] - 1; k >= s.tokKey[start] && k >= 0; k-- {
-		if _, ok := c.cues.Is(s.keys, k, "report"); ok {
+		if _, ok := c.cues.Is(s.keys, k, "report"); ok && s.byTok[s.keyTok[k]] < 0 {
 			sub := c.subject(st, s, s.keyTok[k], nil)
 			if sub.ok {
 				return sub.m, true

@@ -28,7 +28,9 @@ func codeSentence(t *testing.T, c *Coder, ad *actors.Dictionary, dr *dates.Resol
 	var out []string
 	for _, e := range c.Code(x, doc) {
 		// each event twice: with its PLOVER type and with its CAMEO code
-		out = append(out, side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER, side3(e.Source)+">"+side3(e.Target)+" #"+e.CAMEO)
+		// and a third time with its modality ("SRC>TGT PLOVER @negated")
+		out = append(out, side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER, side3(e.Source)+">"+side3(e.Target)+" #"+e.CAMEO,
+			side3(e.Source)+">"+side3(e.Target)+" "+e.PLOVER+" @"+e.Modality)
 	}
 	sort.Strings(out)
 	return out
@@ -170,6 +172,29 @@ func TestClauseMechanisms(t *testing.T) {
 			[]string{"CHL>CHL PROTEST"}, nil},
 		{"an armed group fights where the forces it meets belong", "Gunmen ambushed a Malian army convoy in the desert.",
 			[]string{"MLI>MLI ASSAULT"}, nil},
+		// modality
+		{"a negation stays in its clause: a coordinated verb is outside it", "Peru denied shelling Bolivia and blamed Chilean gunners for the damage.",
+			[]string{"PER>BOL ASSAULT @negated", "PER>CHL ACCUSE @asserted"}, []string{"PER>CHL ACCUSE @negated"}},
+		{"a negation does not reach an owned act after a preposition", "Egypt did not take part in Sudan's offensive on El Fasher.",
+			[]string{"SDN>SDN ASSAULT @asserted"}, []string{"SDN>SDN ASSAULT @negated"}},
+		{"a negation does not reach past a subordinator, and a name is no cue", "Kenya did not send a delegation to the talks with the United States after Ethiopia's strikes on Somalia.",
+			[]string{"ETH>SOM ASSAULT @asserted"}, []string{"ETH>SOM ASSAULT @negated", "ETH>SOM ASSAULT @reported"}},
+		{"no inside a hyphenated word is no negation", "Moldova requested a no-fly zone, accusing Russia of aggression.",
+			[]string{"MDA>RUS ACCUSE @asserted"}, []string{"MDA>RUS ACCUSE @negated"}},
+		{"a verb with no before its object is negated", "Armenia made no commitment to hold talks with Azerbaijan.",
+			[]string{"ARM>AZE AGREE @negated"}, []string{"ARM>AZE AGREE @asserted"}},
+		{"an attribution after the act by uncodable announcers reports it", "Syrian troops shelled Idlib on Monday, witnesses said.",
+			[]string{"SYR>SYR ASSAULT @reported"}, []string{"SYR>SYR ASSAULT @asserted"}},
+		{"an attribution after the act by a third country reports it", "Iran sent drones to Russia, British officials said.",
+			[]string{"IRN>RUS MOBILIZE @reported"}, []string{"IRN>RUS MOBILIZE @asserted"}},
+		{"state media are never a party", "Iranian state media said Israel struck Tehran.",
+			[]string{"ISR>IRN ASSAULT @reported"}, []string{"ISR>IRN ASSAULT @asserted"}},
+		{"a commitment made is asserted", "Mexico agreed to deploy 10,000 soldiers to its border with the United States.",
+			[]string{"MEX>USA MOBILIZE @asserted"}, []string{"MEX>USA MOBILIZE @planned"}},
+		{"a pattern that starts with a plan is planned", "Germany plans to station troops in Lithuania.",
+			[]string{"DEU>LTU AGREE @planned"}, []string{"DEU>LTU AGREE @asserted"}},
+		{"an act quantified by any is hypothetical", "Any Russian attack on Latvia would be met with force.",
+			[]string{"RUS>LVA ASSAULT @hypothetical"}, []string{"RUS>LVA ASSAULT @asserted"}},
 	}
 	for _, tc := range cases {
 		got := codeSentence(t, c, ad, dr, tc.text)
