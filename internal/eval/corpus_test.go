@@ -31,6 +31,7 @@ func TestEventCorpus(t *testing.T) {
 		t.Fatalf("corpus has %d sentences, want at least 400", n)
 	}
 	checkFloors(t, rep, floorTypeF1, floorTripleF1, floorNoEvent)
+	checkModality(t, rep, 0.97, 2)
 }
 
 // TestHoldoutCorpus scores the held-out sentences
@@ -45,6 +46,7 @@ func TestHoldoutCorpus(t *testing.T) {
 		t.Fatalf("holdout has %d sentences, want at least 200", n)
 	}
 	checkFloors(t, rep, 0.68, 0.58, 0.80)
+	checkModality(t, rep, 0.95, 1)
 }
 
 // scoreCorpus codes every sentence of a JSON-lines file and scores it.
@@ -102,5 +104,19 @@ func checkFloors(t *testing.T, rep *eval.Report, typeF1, tripleF1, noEvent float
 	}
 	if r := rep.NoEventRate(); r < noEvent {
 		t.Errorf("event-free sentences left empty %.3f < %.2f", r, noEvent)
+	}
+}
+
+// checkModality holds the modality accuracy of matched events to a floor,
+// and the negated or hypothetical events coded as facts to at most
+// maxFacts (the counts measured when the floors were set: lower them,
+// never raise them).
+func checkModality(t *testing.T, rep *eval.Report, floor float64, maxFacts int) {
+	t.Helper()
+	if a := rep.ModalityAccuracy(); a < floor {
+		t.Errorf("modality accuracy %.3f < %.2f", a, floor)
+	}
+	if rep.FactErr > maxFacts {
+		t.Errorf("%d of %d negated or hypothetical events coded as asserted", rep.FactErr, rep.FactN)
 	}
 }
