@@ -125,11 +125,17 @@ var placeAdjectives = map[string]bool{"central": true, "northern": true, "southe
 
 // metonymPreps are the locative prepositions after which a capital stands
 // for its government.
-var metonymPreps = map[string]bool{"at": true, "toward": true, "towards": true}
+var metonymPreps = map[string]bool{"at": true, "toward": true, "towards": true, "from-asked": true}
 
 // aimedAt are the words before "at" that aim a political act at a
 // government: "lashed out at", "a swipe at", "anger at", "directed at".
 var aimedAt = map[string]bool{"out": true, "aimed": true, "directed": true, "swipe": true, "jab": true, "dig": true, "anger": true, "angry": true, "fury": true, "furious": true, "frustration": true, "frustrated": true, "criticism": true, "pointed": true, "fingers": true, "finger": true, "shots": true, "potshots": true}
+
+// askedFrom are the nouns before "from" that ask something of a
+// government: "demanded guarantees from Moscow", "sought assurances from
+// Washington". After them a capital is the government asked, not the place
+// the act starts from ("flew from Moscow").
+var askedFrom = map[string]bool{"guarantee": true, "guarantees": true, "assurance": true, "assurances": true, "concession": true, "concessions": true, "commitment": true, "commitments": true, "pledge": true, "pledges": true, "apology": true, "explanation": true, "explanations": true, "clarification": true, "clarifications": true, "answers": true, "compensation": true, "reparations": true, "support": true, "backing": true, "help": true, "assistance": true, "cooperation": true, "approval": true, "permission": true, "consent": true, "response": true, "reply": true}
 
 var locativePreps = map[string]bool{"through": true, "in": true, "at": true, "near": true, "to": true, "from": true, "outside": true, "around": true, "across": true, "inside": true, "into": true, "on": true, "towards": true, "toward": true, "within": true, "throughout": true, "via": true, "over": true}
 
@@ -473,6 +479,10 @@ func (d *Dictionary) parseNP(doc *Doc, toks []text.Token, itemAt map[int]item, i
 				// "hit out at Washington", not "at the White House" or
 				// "arrived at Moscow"
 				p.locPrep = w
+				if w == "from" && i >= 2 && askedFrom[toks[i-2].Key] {
+					// "sought assurances from Washington": the government asked
+					p.locPrep = "from-asked"
+				}
 			}
 			break
 		}

@@ -166,6 +166,49 @@ func (c *Coder) objectAgent(s *sentence, h hit, exclude actors.Mention) side {
 	return side{}
 }
 
+// holdVerbs are the participles that name who holds people: "prisoners
+// held by Israel", "hostages taken by Hamas".
+var holdVerbs = map[string]bool{"held": true, "detained": true, "jailed": true, "imprisoned": true, "captured": true, "abducted": true, "kidnapped": true, "taken": true, "seized": true, "kept": true}
+
+// heldBy finds the holder in "<people> held by X" between tokens from and
+// end: the first usable actor, not a place, right after "held by".
+func (c *Coder) heldBy(s *sentence, from, end int, exclude actors.Mention) side {
+	for j := from; j+1 < end; j++ {
+		if !holdVerbs[s.toks[j].Key] || s.toks[j+1].Key != "by" {
+			continue
+		}
+		for q := j + 2; q < end && q < j+6; q++ {
+			if mi := s.byTok[q]; mi >= 0 {
+				m := s.mentions[mi]
+				if usable(m) && m.Kind != actors.MPlace && (exclude.Country == "" || m.Country != exclude.Country) {
+					return side{m: m, ok: true, via: "by"}
+				}
+				return side{}
+			}
+			if s.toks[q].Kind == 'p' {
+				return side{}
+			}
+		}
+	}
+	return side{}
+}
+
+// judicial reports whether a hit finds someone guilty, sentences or
+// charges them (CAMEO 116, and the accusations of crime a charge or an
+// indictment makes): legal acts done at home when the defendant is unnamed.
+func judicial(s *sentence, h hit, code string) bool {
+	if h.pat.Kind != 'V' || !strings.HasPrefix(code, "116") && !strings.HasPrefix(code, "112") {
+		return false
+	}
+	k := s.toks[h.trigger].Key
+	for _, p := range []string{"charg", "indict", "prosecut", "convict", "sentenc", "jail", "imprison", "found", "find"} {
+		if strings.HasPrefix(k, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // passiveBefore returns the passive verb that governs the noun phrase at
 // i through "on", "under" or "at" ("was put on high alert", "were placed
 // under curfew"), or -1.
@@ -409,6 +452,16 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		if !tgt.ok {
 			tgt = c.object(s, h.trigger+1, assault, aid, src.m)
 		}
+		if !tgt.ok && strings.HasPrefix(code.Code, "061") && h.t1 > h.trigger && (s.toks[h.t1-1].Key == "in" || s.toks[h.t1-1].Key == "into") {
+			// "invested billions in Egypt": the country an economic act puts
+			// money in is its recipient, not where it happens
+			tgt = c.object(s, h.t1, false, true, src.m)
+		}
+		if !tgt.ok && (code.PLOVER == "REQUEST" || code.PLOVER == "DEMAND") {
+			// "demanded the release of prisoners held by Israel": the holder
+			// named in the object is the one the demand is made of
+			tgt = c.heldBy(s, h.trigger+1, clauseEnd(s, h.trigger), src.m)
+		}
 		if !tgt.ok && judgement[code.PLOVER] {
 			// "condemned the referendums held by Russia", "warned against
 			// any incursion by Guyanese forces": the agent of the act the
@@ -427,6 +480,11 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		// "readiness to monitor the agreement that seeks to merge the SDF into ...":
 		// the actors the agreement binds are the other side
 		tgt = c.objectAcross(s, h.t1, src.m)
+	}
+	if !src.ok && strings.HasPrefix(code.Code, "084") {
+		// "the release of prisoners held by Israel", "hostages held by
+		// Hamas were freed": the holder releases them
+		src = c.heldBy(s, clauseStart(s, h.trigger), clauseEnd(s, h.trigger), tgt.m)
 	}
 	if src.ok && src.pair {
 		srcs = []actors.Mention{st.pairFirst, src.m}
@@ -520,7 +578,9 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 		// may never happen has no place to happen in
 		return nil
 	}
-	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home) {
+	// sentencing and charging an unnamed defendant happen at home, like arrests
+	jud := judicial(s, h, code.Code)
+	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home || jud) {
 		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" && !home {
 			tgt = side{m: pl, ok: true, inferred: true}
 		} else {

@@ -561,6 +561,11 @@ func (c *Coder) Code(x *sitrep.Extraction, doc *actors.Doc) []sitrep.Event {
 			if overlap {
 				continue
 			}
+			if h.pat.Kind == 'V' && c.reducedRelative(s, h.trigger) {
+				// "soldiers captured in Goma were paraded": the participle
+				// describes the noun; the clause's own verb comes later
+				continue
+			}
 			h.adjunct = c.participle(s, h.trigger)
 			built := c.build(st, s, h)
 			if len(built) == 0 {
@@ -625,6 +630,56 @@ func (c *Coder) blocker(p *Pattern) bool {
 // a comma that shares the subject of a coded verb before it.
 func (c *Coder) participle(s *sentence, i int) bool {
 	return i > 0 && s.toks[i-1].Key == "," && strings.HasSuffix(s.toks[i].Key, "ing") && c.sharedSubjectVerb(s, i, clauseStart(s, i)) >= 0
+}
+
+// reducedRelative reports whether the past form at i describes the plural
+// noun before it rather than being the clause's verb: "soldiers captured in
+// Goma were paraded". The form stands right after the noun with no
+// auxiliary, a preposition of place or time follows it at once, and an
+// auxiliary of the clause's own verb comes after, before any comma.
+func (c *Coder) reducedRelative(s *sentence, i int) bool {
+	if i < 1 || i+1 >= len(s.toks) {
+		return false
+	}
+	k := s.toks[i].Key
+	if !c.patterns.past[k] && !(strings.HasSuffix(k, "ed") && len(k) > 4) {
+		return false
+	}
+	switch s.toks[i+1].Key {
+	case "in", "during", "at":
+	default:
+		return false
+	}
+	n := i - 1
+	if !pluralNoun(s, n) {
+		return false
+	}
+	end := clauseEnd(s, i)
+	for j := i + 2; j < end; j++ {
+		kj := s.toks[j].Key
+		if kj == "," || kj == "—" || kj == "(" {
+			return false
+		}
+		switch kj {
+		case "was", "were", "is", "are", "have", "has", "had", "will", "would":
+			return true
+		}
+	}
+	return false
+}
+
+// pluralNoun reports whether token n is a plural common noun or ends a
+// group mention ("soldiers", "Ukrainian veterans").
+func pluralNoun(s *sentence, n int) bool {
+	t := s.toks[n]
+	if t.Kind != text.Word || !strings.HasSuffix(t.Key, "s") || strings.HasSuffix(t.Key, "ss") || len(t.Key) < 4 || auxiliaries[t.Key] {
+		return false
+	}
+	if mi := s.byTok[n]; mi >= 0 {
+		m := s.mentions[mi]
+		return m.Kind == actors.MGroup && m.Tok1 == n+1
+	}
+	return !t.Cap
 }
 
 // purpose reports whether the verb at i is an infinitive ("to support",
