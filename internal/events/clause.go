@@ -885,6 +885,10 @@ func owned(s *sentence, i, j int) bool {
 }
 
 // modality reads the cues between the clause start and the trigger.
+// modalityKinds are the cue kinds that set an act's modality; among those
+// starting at one word, the longest phrase wins.
+var modalityKinds = map[string]bool{"negated": true, "hypothetical": true, "planned": true, "committed": true, "requested": true}
+
 func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention) {
 	if m, ok := h.pat.Flags["modality"]; ok && m != "" {
 		return m, nil
@@ -907,14 +911,31 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 	}
 	mod := sitrep.ModalityAsserted
 	nominal := h.pat.Kind == 'N' && !h.pred
+	inCue := 0 // keys up to here belong to a longer cue already read
 	for k := k0; k < k1; k++ {
+		if k < inCue {
+			// "did not rule out": the words of a longer cue are not cues of
+			// their own ("not")
+			continue
+		}
 		if mod == sitrep.ModalityNegated && c.scopeBreak(s, h, k) {
 			// "denied shelling the town and blamed ...", "did not attend
 			// the talks after the strikes": the negation stays in its clause
 			mod = sitrep.ModalityAsserted
 		}
-		for _, cu := range c.cues.At(s.keys, k) {
+		cues := c.cues.At(s.keys, k)
+		longest := 0
+		for _, cu := range cues {
+			if k+len(cu.words) <= k1 && len(cu.words) > longest && modalityKinds[cu.kind] {
+				longest = len(cu.words)
+			}
+		}
+		for _, cu := range cues {
 			if k+len(cu.words) > k1 {
+				continue
+			}
+			if modalityKinds[cu.kind] && len(cu.words) < longest {
+				// "did not rule out" (hypothetical), not "did not" (negated)
 				continue
 			}
 			if s.byTok[s.keyTok[k]] >= 0 {
@@ -926,6 +947,9 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 				// the verb after it; a noun only when it modifies its phrase
 				// ("the planned talks")
 				continue
+			}
+			if len(cu.words) > 1 && modalityKinds[cu.kind] {
+				inCue = max(inCue, k+len(cu.words))
 			}
 			switch cu.kind {
 			case "negated":
@@ -972,6 +996,16 @@ func (c *Coder) modality(s *sentence, h hit, from int) (string, *actors.Mention)
 		// denied
 		if t := h.trigger + 1; t < h.t1 && (s.toks[t].Key == "no" || s.toks[t].Key == "never") {
 			mod = sitrep.ModalityNegated
+		}
+	}
+	if mod == sitrep.ModalityAsserted {
+		// "sending troops to Ukraine could not be ruled out": a
+		// possibility stated after the act, in its clause
+		for k, end := h.k1, s.tokKey[clauseEnd(s, h.trigger)-1]+1; k < end && k < len(s.keys); k++ {
+			if _, ok := c.cues.Is(s.keys, k, "hypothetical-after"); ok {
+				mod = sitrep.ModalityHypothetical
+				break
+			}
 		}
 	}
 	if nominal && mod != sitrep.ModalityNegated && hypothetical(s, h.trigger) {
