@@ -544,6 +544,11 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	} else if m, named, never, ok := c.trailingReporter(s, h.trigger); ok {
 		// "..., a war monitor said.", "..., U.S. officials said.": an
 		// announcer after the act that is not one of its sides reports it
+		if named && tgt.ok && tgt.m.Tok0 == m.Tok0 {
+			// "..., the British military said": the announcer that closes
+			// the sentence is not what the act was aimed at
+			tgt = side{}
+		}
 		third := never || m.Country != "" && !sameCountry(srcs, m) && (!tgt.ok || m.Country != tgt.m.Country)
 		if third {
 			if named {
@@ -580,6 +585,12 @@ func (c *Coder) build(st *docState, s *sentence, h hit) []sitrep.Event {
 	}
 	// sentencing and charging an unnamed defendant happen at home, like arrests
 	jud := judicial(s, h, code.Code)
+	if !tgt.ok && act == "ASSAULT" && c.openWaters(s) {
+		// "fired a missile at a cargo ship in the Red Sea": an attack in an
+		// area of no country has no known target country; it is not
+		// domestic
+		return nil
+	}
 	if !tgt.ok && len(srcs) == 1 && src.m.Country != "" && (modality == sitrep.ModalityAsserted || modality == sitrep.ModalityPlanned || modality == sitrep.ModalityReported) && (domestic[act] || home || jud) {
 		if pl, ok := c.placeIn(s); ok && act != "CONCEDE" && !home {
 			tgt = side{m: pl, ok: true, inferred: true}
@@ -971,6 +982,22 @@ func (c *Coder) passiveAgent(s *sentence, h hit) (agent side, by bool) {
 }
 
 // placeIn is the first place or locative mention of the sentence with a country.
+// openWaters reports whether the sentence places itself only in areas of
+// no country (seas, straits, regions across borders).
+func (c *Coder) openWaters(s *sentence) bool {
+	found := false
+	for _, m := range s.mentions {
+		if m.Kind != actors.MPlace {
+			continue
+		}
+		if m.Country != "" {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
 func (c *Coder) placeIn(s *sentence) (actors.Mention, bool) {
 	for _, m := range s.mentions {
 		if (m.Kind == actors.MPlace || m.Locative && (m.Kind == actors.MCountry || m.Kind == actors.MMetonym)) && m.Country != "" {

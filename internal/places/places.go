@@ -407,8 +407,9 @@ func (g *Gazetteer) Lookup(name string) []Place {
 
 // Resolve picks one place for a name given the countries of the document
 // (ISO3, most salient first). The best candidate wins when it lies in one
-// of those countries; otherwise the best candidate in the most salient
-// context country that has one; otherwise the best candidate overall (the
+// of those countries, or is a hand-written area that spans countries (no
+// country); otherwise the best candidate in the most salient context
+// country that has one; otherwise the best candidate overall (the
 // first supplement entry, or else the most populous place). ok is false
 // when the name is unknown.
 func (g *Gazetteer) Resolve(name string, contextCountries []string) (Place, bool) {
@@ -417,6 +418,12 @@ func (g *Gazetteer) Resolve(name string, contextCountries []string) (Place, bool
 		return Place{}, false
 	}
 	best := c[0]
+	if e := &g.entries[best]; e.tier() != tierGenerated && e.country == 0 {
+		// "the Red Sea", "the Sahel": a hand-written area that spans
+		// countries is not pulled to a region of the same name in a
+		// context country (Red Sea State, Red Sea Governorate)
+		return g.place(best), true
+	}
 	for _, cc := range contextCountries {
 		if strings.EqualFold(g.countries[g.entries[best].country], cc) {
 			return g.place(best), true

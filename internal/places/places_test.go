@@ -270,6 +270,14 @@ func TestRegionsAndAreas(t *testing.T) {
 			t.Errorf("Resolve(%q) = %+v, want %s %s near %.2f,%.2f", c.name, p, c.country, c.kind, c.lat, c.lon)
 		}
 	}
+	// An area that spans countries stays one in any context: the Red Sea is
+	// not Egypt's or Sudan's region of that name.
+	if p, ok := g.Resolve("Red Sea", []string{"EGY", "SDN"}); !ok || p.Country != "" || p.Kind != KindArea {
+		t.Errorf("Resolve(Red Sea, EGY SDN) = %+v, want the sea (no country)", p)
+	}
+	if p, ok := g.Resolve("Sahel", []string{"MLI"}); !ok || p.Country != "" {
+		t.Errorf("Resolve(Sahel, MLI) = %+v, want the area (no country)", p)
+	}
 	// A region's seat of the same name comes first; an unrelated small town
 	// of the same name does not.
 	if k := g.Lookup("Kherson"); len(k) < 2 || k[0].Kind != KindCity || k[1].Kind != KindRegion {
