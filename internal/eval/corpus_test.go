@@ -37,15 +37,15 @@ func TestEventCorpus(t *testing.T) {
 // TestHoldoutCorpus scores the held-out sentences
 // (testdata/events/holdout.jsonl), written to measure how the coder
 // generalises beyond the corpus it was tuned on; nothing is tuned to them.
-// The floors sit just under the scores last measured (0.697, 0.605,
-// 32 of 37), so a change that generalises worse fails. Raise them as the coder
+// The floors sit just under the scores last measured (0.701, 0.608,
+// 33 of 37), so a change that generalises worse fails. Raise them as the coder
 // improves; never lower them.
 func TestHoldoutCorpus(t *testing.T) {
 	rep, n := scoreCorpus(t, "../../testdata/events/holdout.jsonl")
 	if n < 200 {
 		t.Fatalf("holdout has %d sentences, want at least 200", n)
 	}
-	checkFloors(t, rep, 0.69, 0.60, 0.85)
+	checkFloors(t, rep, 0.70, 0.60, 0.88)
 	checkModality(t, rep, 0.95, 1)
 }
 
