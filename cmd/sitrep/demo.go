@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/demo"
@@ -26,16 +24,7 @@ already stored are skipped).`)
 	noServe := fs.Bool("no-serve", false, "build the store and exit")
 	var f serveFlags
 	f.add(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
-	if f.token == "" {
-		f.token = strings.TrimSpace(os.Getenv(envToken))
-	}
-	if err := checkServeFlags(&f); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
 	}
 	st, err := backend.Open(ctx, *db, backend.Options{DictDirs: f.dicts})

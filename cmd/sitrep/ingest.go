@@ -30,6 +30,27 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "store: an SQLite `FILE` or a postgres:// URL (default $SITREP_DB, else ./sitrep.db)")
 }
 
+// pollEvery runs poll again every interval (never when every is 0)
+// until it fails or ctx ends, whose error it then returns.
+func pollEvery(ctx context.Context, every time.Duration, logger *slog.Logger, poll func() error) error {
+	for every > 0 {
+		if logger != nil {
+			logger.Info("waiting for the next poll", "every", every.String())
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+			if err := poll(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // openStore opens the store the --db flag or $SITREP_DB names; dicts
 // (the --dict directories of a command that stores documents) give the
 // tracker its word lists.
@@ -213,18 +234,8 @@ workers' flags.`)
 	}
 	start := time.Now()
 	runErr := cycle(srcs, f.feeds)
-	for runErr == nil && f.every > 0 {
-		if logger != nil {
-			logger.Info("waiting for the next poll", "every", f.every.String())
-		}
-		t := time.NewTimer(f.every)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			runErr = ctx.Err()
-		case <-t.C:
-			runErr = cycle(nil, f.feeds)
-		}
+	if runErr == nil {
+		runErr = pollEvery(ctx, f.every, logger, func() error { return cycle(nil, f.feeds) })
 	}
 	elapsed := time.Since(start)
 	if errors.Is(runErr, context.Canceled) && f.every > 0 {

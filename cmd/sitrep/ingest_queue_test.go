@@ -14,13 +14,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -233,30 +230,7 @@ func TestIngestQueue(t *testing.T) {
 func TestIngestQueueFeed(t *testing.T) {
 	url := queuetest.URL(t)
 	cfg := queuetest.Config(t, url, "SITREPCMD")
-	var polls, notModified, pages atomic.Int32
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/feed.xml":
-			polls.Add(1)
-			if r.Header.Get("If-None-Match") == `"v1"` {
-				notModified.Add(1)
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-			w.Header().Set("ETag", `"v1"`)
-			fmt.Fprintf(w, testFeed, srv.URL)
-		case "/a.html":
-			pages.Add(1)
-			fmt.Fprintf(w, testPage, "Talks", "Talks", "Turkish and Syrian officials met in Ankara on Monday to discuss border security, trade and the return of refugees.")
-		case "/b.html":
-			pages.Add(1)
-			fmt.Fprintf(w, testPage, "Convoy", "Convoy", "A convoy of forty trucks carrying food and medicine crossed into northern Syria from Turkey on Tuesday morning.")
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	defer srv.Close()
+	srv := newETagFeed(t)
 	feed := srv.URL + "/feed.xml"
 	t.Setenv("SITREP_DB", "")
 
@@ -268,7 +242,7 @@ func TestIngestQueueFeed(t *testing.T) {
 	args := append(queueArgs(cfg), "--quiet", "--json", "--allow-private", "--rate", "1ms", "--every", "50ms", "--feed", feed)
 	go func() { done <- runIngest(ctx, e, args) }()
 	deadline := time.Now().Add(30 * time.Second)
-	for notModified.Load() < 2 && time.Now().Before(deadline) {
+	for srv.notModified.Load() < 2 && time.Now().Before(deadline) {
 		select {
 		case err := <-done:
 			t.Fatalf("poller stopped: %v: %s", err, errb.String())
@@ -279,8 +253,8 @@ func TestIngestQueueFeed(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("poller interrupted: %v: %s", err, errb.String())
 	}
-	if notModified.Load() < 2 || pages.Load() != 2 {
-		t.Fatalf("%d polls, %d answered 304, %d pages fetched", polls.Load(), notModified.Load(), pages.Load())
+	if srv.notModified.Load() < 2 || srv.pages.Load() != 2 {
+		t.Fatalf("%d polls, %d answered 304, %d pages fetched", srv.polls.Load(), srv.notModified.Load(), srv.pages.Load())
 	}
 	if s := jsonOf[publishSummary](t, out.String()); s.Queued != 2 || s.Duplicates != 0 || s.Failed != 0 {
 		t.Fatalf("poller summary %+v (%s)", s, errb.String())
@@ -302,23 +276,23 @@ func TestIngestQueueFeed(t *testing.T) {
 	// With --db the feed state is read from and saved to that store: the
 	// worker's store knows both entries, so a poll of a fresh process
 	// fetches no page, and its state makes the next poll a 304.
-	pages.Store(0)
-	notModified.Store(0)
+	srv.pages.Store(0)
+	srv.notModified.Store(0)
 	pargs := append([]string{"ingest"}, queueArgs(cfg)...)
 	pargs = append(pargs, "--db", db, "--quiet", "--json", "--allow-private", "--rate", "1ms", "--feed", feed)
 	o, errOut, code := runCLI(t, "", pargs...)
 	if code != 0 {
 		t.Fatalf("poll with --db: exit %d: %s", code, errOut)
 	}
-	if s := jsonOf[publishSummary](t, o); s.Queued != 0 || s.Failed != 0 || pages.Load() != 0 {
-		t.Fatalf("poll with --db: %+v, %d pages fetched", s, pages.Load())
+	if s := jsonOf[publishSummary](t, o); s.Queued != 0 || s.Failed != 0 || srv.pages.Load() != 0 {
+		t.Fatalf("poll with --db: %+v, %d pages fetched", s, srv.pages.Load())
 	}
 	fs, ok, err := st.Feed(context.Background(), feed)
 	if err != nil || !ok || fs.ETag != `"v1"` {
 		t.Fatalf("feed state in the store: %+v %v %v", fs, ok, err)
 	}
-	if o, errOut, code = runCLI(t, "", pargs...); code != 0 || notModified.Load() != 1 {
-		t.Fatalf("second poll with --db: exit %d, %d answered 304: %s %s", code, notModified.Load(), o, errOut)
+	if o, errOut, code = runCLI(t, "", pargs...); code != 0 || srv.notModified.Load() != 1 {
+		t.Fatalf("second poll with --db: exit %d, %d answered 304: %s %s", code, srv.notModified.Load(), o, errOut)
 	}
 }
 

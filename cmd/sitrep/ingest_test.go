@@ -347,29 +347,46 @@ func TestIngestSubprocess(t *testing.T) {
 	t.Run("FeedEvery", func(t *testing.T) { testFeedEvery(t, bin) })
 }
 
-// testFeedEvery polls a feed with --every until interrupted: every poll
-// after the first is a conditional GET, and SIGINT ends the poller cleanly.
-func testFeedEvery(t *testing.T, bin string) {
-	var polls, notModified atomic.Int32
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// etagFeed serves a feed of two entries with an ETag, answering a
+// conditional GET with 304, and the two pages it links to; it counts the
+// polls, the 304 answers and the pages served.
+type etagFeed struct {
+	*httptest.Server
+	polls, notModified, pages atomic.Int32
+}
+
+func newETagFeed(t *testing.T) *etagFeed {
+	t.Helper()
+	f := &etagFeed{}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/feed.xml":
-			polls.Add(1)
+			f.polls.Add(1)
 			if r.Header.Get("If-None-Match") == `"v1"` {
-				notModified.Add(1)
+				f.notModified.Add(1)
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
 			w.Header().Set("ETag", `"v1"`)
-			fmt.Fprintf(w, testFeed, srv.URL)
+			fmt.Fprintf(w, testFeed, f.URL)
 		case "/a.html":
+			f.pages.Add(1)
 			fmt.Fprintf(w, testPage, "Talks", "Talks", "Turkish and Syrian officials met in Ankara on Monday to discuss border security, trade and the return of refugees.")
 		case "/b.html":
+			f.pages.Add(1)
 			fmt.Fprintf(w, testPage, "Convoy", "Convoy", "A convoy of forty trucks carrying food and medicine crossed into northern Syria from Turkey on Tuesday morning.")
+		default:
+			http.NotFound(w, r)
 		}
 	}))
-	defer srv.Close()
+	t.Cleanup(f.Close)
+	return f
+}
+
+// testFeedEvery polls a feed with --every until interrupted: every poll
+// after the first is a conditional GET, and SIGINT ends the poller cleanly.
+func testFeedEvery(t *testing.T, bin string) {
+	srv := newETagFeed(t)
 	db := filepath.Join(t.TempDir(), "feed.db")
 	cmd := exec.Command(bin, "ingest", "--db", db, "--quiet", "--json", "--allow-private", "--rate", "1ms", "--every", "100ms", "--feed", srv.URL+"/feed.xml")
 	var out strings.Builder
@@ -378,15 +395,15 @@ func testFeedEvery(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for notModified.Load() < 3 && time.Now().Before(deadline) {
+	for srv.notModified.Load() < 3 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cmd.Process.Signal(os.Interrupt)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("poller interrupted: %v", err)
 	}
-	if notModified.Load() < 3 {
-		t.Fatalf("%d polls, %d answered 304", polls.Load(), notModified.Load())
+	if srv.notModified.Load() < 3 {
+		t.Fatalf("%d polls, %d answered 304", srv.polls.Load(), srv.notModified.Load())
 	}
 	if s := jsonOf[ingestSummary](t, out.String()); s.Stored != 2 || s.Failed != 0 {
 		t.Fatalf("summary %+v", s)

@@ -77,6 +77,15 @@ func connectQueue(ctx context.Context, q *queueFlags, e *env) (jetstream.JetStre
 	return js, nc.Close, nil
 }
 
+// parseQueueFlags parses a queue command's flags and then its
+// configuration file and environment.
+func parseQueueFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return loadConfig(fs, "queue", nil)
+}
+
 func queueCommandFlags(e *env, name, synopsis, description string) (*flag.FlagSet, *queueFlags) {
 	fs := newFlags(e, "queue "+name, synopsis, description)
 	q := &queueFlags{}
@@ -93,10 +102,7 @@ back that wait for their next delivery), redelivered (in flight and
 delivered more than once), dead-lettered, and the age of the oldest job.
 The queue is created when missing.`)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs, "queue", nil); err != nil {
+	if err := parseQueueFlags(fs, args); err != nil {
 		return err
 	}
 	js, closeConn, err := connectQueue(ctx, q, e)
@@ -140,10 +146,7 @@ worker; a JSON line as its record; a URL is fetched here. A job identical
 to one queued in the last two minutes is not queued again.`)
 	var f queuePublishFlags
 	f.add(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs, "queue", nil); err != nil {
+	if err := parseQueueFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -292,23 +295,16 @@ func publishToQueue(ctx context.Context, e *env, cfg queue.Config, in queueInput
 	if err == nil && len(in.feeds) > 0 {
 		fp := &feedPublisher{p: p, so: so, onResult: onResult, feeds: in.feeds, useContent: in.feedContent,
 			known: &feedMemory{Store: in.feedStore, states: map[string]store.FeedState{}, queued: map[string]bool{}}}
-		var st queue.PublishStats
-		st, err = fp.poll(ctx)
-		total = addPublishStats(total, st)
-		for err == nil && in.every > 0 {
-			if logger != nil {
+		poll := func() error {
+			st, err := fp.poll(ctx)
+			total = addPublishStats(total, st)
+			if err == nil && in.every > 0 && logger != nil {
 				logger.Info("feeds polled", "queued", st.Queued, "already_queued", st.Duplicates, "failed", st.Failed)
-				logger.Info("waiting for the next poll", "every", in.every.String())
 			}
-			t := time.NewTimer(in.every)
-			select {
-			case <-ctx.Done():
-				t.Stop()
-				err = ctx.Err()
-			case <-t.C:
-				st, err = fp.poll(ctx)
-				total = addPublishStats(total, st)
-			}
+			return err
+		}
+		if err = poll(); err == nil {
+			err = pollEvery(ctx, in.every, logger, poll)
 		}
 		if errors.Is(err, context.Canceled) && in.every > 0 {
 			err = nil // interrupting a poller is how it stops
@@ -462,10 +458,7 @@ dead-letter stream, the job's name, the number of deliveries and the error.
 	limit := fs.Int("limit", 100, "list at most `N` jobs (0 for all)")
 	asJSON := fs.Bool("json", false, "print JSON lines")
 	data := fs.Bool("data", false, "with --json, include each job's body")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs, "queue", nil); err != nil {
+	if err := parseQueueFlags(fs, args); err != nil {
 		return err
 	}
 	js, closeConn, err := connectQueue(ctx, q, e)
@@ -513,10 +506,7 @@ Put dead-lettered jobs back on the job queue (after fixing what made them
 fail) and remove them from the dead-letter stream: the jobs of the given
 sequence numbers (see 'sitrep queue dead'), or all of them. A requeued job
 starts again with a full set of attempts.`)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs, "queue", nil); err != nil {
+	if err := parseQueueFlags(fs, args); err != nil {
 		return err
 	}
 	var seqs []uint64

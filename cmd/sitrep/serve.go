@@ -76,16 +76,7 @@ API's reads.`)
 	db := dbFlag(fs)
 	var f serveFlags
 	f.add(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usageErr("unexpected argument %q", fs.Arg(0))
-	}
-	if f.token == "" {
-		f.token = strings.TrimSpace(os.Getenv(envToken))
-	}
-	if err := checkServeFlags(&f); err != nil {
+	if err := f.parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(ctx, *db, f.dicts...)
@@ -95,6 +86,21 @@ API's reads.`)
 	defer st.Close()
 	dsn := storeDSN(*db)
 	return serveStore(ctx, e, st, dsn, f, nil, nil)
+}
+
+// parse parses the flags of serve and demo (no arguments), takes the
+// token from the environment when the flag is empty and checks the lot.
+func (f *serveFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if f.token == "" {
+		f.token = strings.TrimSpace(os.Getenv(envToken))
+	}
+	return checkServeFlags(f)
 }
 
 func checkServeFlags(f *serveFlags) error {

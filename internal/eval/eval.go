@@ -396,16 +396,23 @@ func (r *Report) Print(w io.Writer) {
 		ls = append(ls, l)
 	}
 	sort.Strings(ls)
-	fmt.Fprintf(w, "\nconfusion (rows gold, columns predicted, - none)\n%-10s", "")
-	for _, l := range ls {
+	printConfusion(w, "\nconfusion (rows gold, columns predicted, - none)", 10, ls, r.Confusion)
+	r.printModality(w)
+}
+
+// printConfusion prints a table of counts, rows gold and columns coded,
+// under a title; labels are the rows and columns in order, the first
+// column width wide.
+func printConfusion(w io.Writer, title string, width int, labels []string, m map[string]map[string]int) {
+	fmt.Fprintf(w, "%s\n%-*s", title, width, "")
+	for _, l := range labels {
 		fmt.Fprintf(w, " %5.5s", l)
 	}
 	fmt.Fprintln(w)
-	for _, g := range ls {
-		fmt.Fprintf(w, "%-10s", g)
-		for _, p := range ls {
-			n := r.Confusion[g][p]
-			if n == 0 {
+	for _, g := range labels {
+		fmt.Fprintf(w, "%-*s", width, g)
+		for _, p := range labels {
+			if n := m[g][p]; n == 0 {
 				fmt.Fprintf(w, " %5s", ".")
 			} else {
 				fmt.Fprintf(w, " %5d", n)
@@ -413,7 +420,6 @@ func (r *Report) Print(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	r.printModality(w)
 }
 
 var modalities = []string{sitrep.ModalityAsserted, sitrep.ModalityReported, sitrep.ModalityPlanned, sitrep.ModalityRequested, sitrep.ModalityHypothetical, sitrep.ModalityNegated}
@@ -449,20 +455,5 @@ func (r *Report) printModality(w io.Writer) {
 	if len(used) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "modality confusion (rows gold, columns coded)\n%-12s", "")
-	for _, l := range used {
-		fmt.Fprintf(w, " %5.5s", l)
-	}
-	fmt.Fprintln(w)
-	for _, g := range used {
-		fmt.Fprintf(w, "%-12s", g)
-		for _, p := range used {
-			if n := r.ModConfusion[g][p]; n == 0 {
-				fmt.Fprintf(w, " %5s", ".")
-			} else {
-				fmt.Fprintf(w, " %5d", n)
-			}
-		}
-		fmt.Fprintln(w)
-	}
+	printConfusion(w, "modality confusion (rows gold, columns coded)", 12, used, r.ModConfusion)
 }

@@ -282,19 +282,7 @@ func TestNilDocAndCancel(t *testing.T) {
 // TestCuesFile checks that report cues of a user cues.tsv are read and
 // that a removal line takes one out.
 func TestCuesFile(t *testing.T) {
-	dir := t.TempDir()
-	data := "# test cues\nintimated\treport\nwill\tplanned\n-underlined\treport\n"
-	if err := os.WriteFile(filepath.Join(dir, "cues.tsv"), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ds, err := dict.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := New(ds)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, _ := userFinder(t, "cues.tsv", "# test cues\nintimated\treport\nwill\tplanned\n-underlined\treport\n")
 	_, ad, seg := setup(t)
 	x := extract(t, f, ad, seg, "Turkish Foreign Minister Hakan Fidan intimated that the talks had stalled.")
 	if len(x.Quotes) != 1 || x.Quotes[0].Cue != "intimated" || x.Quotes[0].Text != "the talks had stalled" {
@@ -312,12 +300,12 @@ func TestCuesFile(t *testing.T) {
 	}
 }
 
-// TestQuotesFile extends the finder's own word lists with a user
-// quotes.tsv: a new cue of class say, and a removed one.
-func TestQuotesFile(t *testing.T) {
+// userFinder writes one user dictionary file and loads a finder with it;
+// it returns the finder and the user directory.
+func userFinder(t *testing.T, name, data string) (*Finder, string) {
+	t.Helper()
 	dir := t.TempDir()
-	data := "say\tconfided\nsay\t-underlined\n"
-	if err := os.WriteFile(filepath.Join(dir, "quotes.tsv"), []byte(data), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := dict.New(dir)
@@ -328,6 +316,13 @@ func TestQuotesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, dir
+}
+
+// TestQuotesFile extends the finder's own word lists with a user
+// quotes.tsv: a new cue of class say, and a removed one.
+func TestQuotesFile(t *testing.T) {
+	f, dir := userFinder(t, "quotes.tsv", "say\tconfided\nsay\t-underlined\n")
 	base, ad, seg := setup(t)
 	const confided = "Turkish Foreign Minister Hakan Fidan confided that the talks had stalled."
 	if x := extract(t, base, ad, seg, confided); len(x.Quotes) != 0 {
@@ -344,6 +339,10 @@ func TestQuotesFile(t *testing.T) {
 		t.Errorf("removed cue: %s", describe(x.Quotes))
 	}
 	if err := os.WriteFile(filepath.Join(dir, "quotes.tsv"), []byte("nosuchclass\tword\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dict.New(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := New(ds); err == nil || !strings.Contains(err.Error(), "quotes.tsv") {

@@ -37,14 +37,8 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := store.DocFilter{Since: q.Get("since"), Until: q.Get("until"), Limit: p.fetch()}
-	if err := checkDay("since", f.Since); err != nil {
-		return err
-	}
-	if err := checkDay("until", f.Until); err != nil {
-		return err
-	}
-	if f.Duplicates, err = boolParam(q, "duplicates"); err != nil {
+	f, err := docFilter(q, p.fetch())
+	if err != nil {
 		return err
 	}
 	docs, err := s.opts.Store.Documents(r.Context(), f)

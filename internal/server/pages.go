@@ -166,14 +166,8 @@ func (s *Server) pageDocuments(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	f := store.DocFilter{Since: q.Get("since"), Until: q.Get("until"), Limit: p.fetch()}
-	if err := checkDay("since", f.Since); err != nil {
-		return err
-	}
-	if err := checkDay("until", f.Until); err != nil {
-		return err
-	}
-	if f.Duplicates, err = boolParam(q, "duplicates"); err != nil {
+	f, err := docFilter(q, p.fetch())
+	if err != nil {
 		return err
 	}
 	docs, err := s.opts.Store.Documents(r.Context(), f)
@@ -527,15 +521,30 @@ func (s *Server) pageIngest(w http.ResponseWriter, r *http.Request) error {
 // maxUploads bounds the files of one upload.
 const maxUploads = 20
 
-func (s *Server) pageIngestPost(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+// readForm parses a posted form (multipart too when multipart is set) and
+// checks its origin token: a body over the size limit keeps its own error
+// (413), any other parse error is a 400.
+func (s *Server) readForm(r *http.Request, multipart bool) error {
+	var err error
+	if multipart {
+		if err = r.ParseMultipartForm(1 << 20); errors.Is(err, http.ErrNotMultipart) {
+			err = nil
+		}
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return err
 		}
 		return errf(http.StatusBadRequest, "invalid form: %v", err)
 	}
-	if err := s.checkForm(r); err != nil {
+	return s.checkForm(r)
+}
+
+func (s *Server) pageIngestPost(w http.ResponseWriter, r *http.Request) error {
+	if err := s.readForm(r, true); err != nil {
 		return err
 	}
 	meta := IngestRequest{Title: r.FormValue("title"), Published: r.FormValue("published"), Outlet: r.FormValue("outlet")}
@@ -621,14 +630,7 @@ func (s *Server) pageWatchlists(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) pageWatchlistCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
-		return errf(http.StatusBadRequest, "invalid form: %v", err)
-	}
-	if err := s.checkForm(r); err != nil {
+	if err := s.readForm(r, false); err != nil {
 		return err
 	}
 	if err := s.needWatch(); err != nil {

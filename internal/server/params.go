@@ -169,6 +169,20 @@ func eventFilter(q url.Values) (store.EventFilter, error) {
 	return f, nil
 }
 
+// docFilter reads the filters of the CLI's docs command.
+func docFilter(q url.Values, limit int) (store.DocFilter, error) {
+	f := store.DocFilter{Since: q.Get("since"), Until: q.Get("until"), Limit: limit}
+	if err := checkDay("since", f.Since); err != nil {
+		return f, err
+	}
+	if err := checkDay("until", f.Until); err != nil {
+		return f, err
+	}
+	var err error
+	f.Duplicates, err = boolParam(q, "duplicates")
+	return f, err
+}
+
 // byParam reads the period granularity.
 func byParam(q url.Values) (string, error) {
 	switch by := q.Get("by"); by {

@@ -941,6 +941,16 @@ func keySet(keys []string) []string {
 	return slices.Compact(out)
 }
 
+// padArgs fills size arguments with list, repeating its last element: a
+// fixed number of placeholders keeps one prepared statement per query.
+func padArgs(list []string, size int) []any {
+	args := make([]any, size)
+	for i := range args {
+		args[i] = list[min(i, len(list)-1)]
+	}
+	return args
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
@@ -1098,10 +1108,7 @@ func (t *txn) idsByKey(table, col string, keys []string) ([]string, error) {
 	seen := map[string]bool{}
 	for len(keys) > 0 {
 		n := min(len(keys), chunk)
-		args := make([]any, chunk)
-		for i := range args {
-			args[i] = keys[min(i, n-1)]
-		}
+		args := padArgs(keys[:n], chunk)
 		rows, err := t.query(`SELECT `+col+` FROM `+table+` WHERE key IN (`+placeholders(chunk)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", table, err)
@@ -1213,11 +1220,7 @@ func (t *txn) stepsOf(table, col string, ids []string) (map[string][]sitrep.Stat
 	const chunk = 256
 	for len(ids) > 0 {
 		n := min(len(ids), chunk)
-		// A fixed number of placeholders keeps one prepared statement.
-		args := make([]any, chunk)
-		for i := range args {
-			args[i] = ids[min(i, n-1)]
-		}
+		args := padArgs(ids[:n], chunk)
 		rows, err := t.query(`SELECT `+col+`, date, status, score, doc_id, sentence, outlet, evidence, start_off, end_off, contradicts FROM `+table+
 			` WHERE `+col+` IN (`+placeholders(chunk)+`) ORDER BY `+col+`, step`, args...)
 		if err != nil {
